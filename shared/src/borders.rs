@@ -1,0 +1,183 @@
+//! Finds the picture inside letterbox and pillarbox bars, flat player
+//! chrome and similar frames around it. Indexing and querying call the same
+//! function, so a frame with baked-in bars and a screenshot with added ones
+//! reduce to the same content area.
+
+use crate::gray::Gray;
+
+/// A rectangle in work-image pixels; `x1`/`y1` exclusive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rect {
+    pub fn full(img: &Gray) -> Rect {
+        Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: img.width as f32,
+            y1: img.height as f32,
+        }
+    }
+
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    /// The rectangle with `fraction` of its size removed from each side.
+    pub fn shrunk(&self, left: f32, top: f32, right: f32, bottom: f32) -> Rect {
+        let (w, h) = (self.width(), self.height());
+        Rect {
+            x0: self.x0 + w * left,
+            y0: self.y0 + h * top,
+            x1: self.x1 - w * right,
+            y1: self.y1 - h * bottom,
+        }
+    }
+
+    /// The same rectangle in a mirrored image of width `width`.
+    pub fn mirrored(&self, width: u32) -> Rect {
+        Rect {
+            x0: width as f32 - self.x1,
+            x1: width as f32 - self.x0,
+            ..*self
+        }
+    }
+}
+
+/// How far a pixel may stray from its line's median and still be "flat"
+/// (JPEG at quality 40 rings by a few levels around text and edges).
+const TOLERANCE: i32 = 10;
+/// Share of a line's pixels that must be flat for the line to be a border.
+const FLAT_SHARE: f32 = 0.92;
+/// A border may be interrupted by this share of the side's length in
+/// non-flat lines (a title, a progress bar, player buttons).
+const MAX_INTERRUPTION: f32 = 0.05;
+/// Never cut more than this share of a dimension from one side.
+const MAX_CUT: f32 = 0.42;
+
+/// The content area of a work image: everything but flat bands along the
+/// edges. Returns the whole image when nothing looks like a border.
+pub fn content_rect(img: &Gray) -> Rect {
+    let (w, h) = (img.width as usize, img.height as usize);
+    let row = |y: usize| -> Vec<u8> { img.row(y as u32).to_vec() };
+    let col = |x: usize| -> Vec<u8> { (0..h).map(|y| img.pixels[y * w + x]).collect() };
+    let top = border_depth(h, &row);
+    let bottom = border_depth(h, |i| row(h - 1 - i));
+    let left = border_depth(w, &col);
+    let right = border_depth(w, |i| col(w - 1 - i));
+    let rect = Rect {
+        x0: left as f32,
+        y0: top as f32,
+        x1: (w - right) as f32,
+        y1: (h - bottom) as f32,
+    };
+    if rect.width() < w as f32 * 0.25 || rect.height() < h as f32 * 0.25 {
+        return Rect::full(img);
+    }
+    rect
+}
+
+/// How many lines, counted from one edge, belong to a border.
+fn border_depth(len: usize, line: impl Fn(usize) -> Vec<u8>) -> usize {
+    let max_cut = (len as f32 * MAX_CUT) as usize;
+    let max_gap = ((len as f32 * MAX_INTERRUPTION).ceil() as usize).max(1);
+    let mut depth = 0;
+    let mut gap = 0;
+    for i in 0..max_cut {
+        if is_flat(&line(i)) {
+            depth = i + 1;
+            gap = 0;
+        } else {
+            gap += 1;
+            if gap > max_gap {
+                break;
+            }
+        }
+    }
+    depth
+}
+
+fn is_flat(line: &[u8]) -> bool {
+    let mut hist = [0u32; 256];
+    for &p in line {
+        hist[p as usize] += 1;
+    }
+    let median = median_of(&hist, line.len());
+    let near: u32 = hist
+        .iter()
+        .enumerate()
+        .filter(|(v, _)| (*v as i32 - median as i32).abs() <= TOLERANCE)
+        .map(|(_, n)| n)
+        .sum();
+    near as f32 >= line.len() as f32 * FLAT_SHARE
+}
+
+fn median_of(hist: &[u32; 256], count: usize) -> u8 {
+    let mut seen = 0;
+    for (v, &n) in hist.iter().enumerate() {
+        seen += n as usize;
+        if seen * 2 >= count {
+            return v as u8;
+        }
+    }
+    255
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn busy(w: u32, h: u32) -> Gray {
+        let pixels = (0..w * h)
+            .map(|i| ((i as u64 * 2654435761) >> 13) as u8)
+            .collect();
+        Gray::new(w, h, pixels)
+    }
+
+    fn framed(inner: &Gray, top: u32, bottom: u32, left: u32, right: u32, level: u8) -> Gray {
+        let (w, h) = (inner.width + left + right, inner.height + top + bottom);
+        let mut pixels = vec![level; (w * h) as usize];
+        for y in 0..inner.height {
+            for x in 0..inner.width {
+                pixels[((y + top) * w + x + left) as usize] = inner.get(x, y);
+            }
+        }
+        Gray::new(w, h, pixels)
+    }
+
+    #[test]
+    fn plain_picture_is_kept_whole() {
+        let img = busy(320, 180);
+        assert_eq!(content_rect(&img), Rect::full(&img));
+    }
+
+    #[test]
+    fn letterbox_and_grey_pillars_are_cut() {
+        let img = framed(&busy(200, 120), 30, 30, 0, 0, 0);
+        let r = content_rect(&img);
+        assert_eq!((r.y0, r.y1, r.x0, r.x1), (30.0, 150.0, 0.0, 200.0));
+        let img = framed(&busy(200, 120), 0, 0, 40, 25, 90);
+        let r = content_rect(&img);
+        assert_eq!((r.x0, r.x1), (40.0, 240.0));
+    }
+
+    #[test]
+    fn a_title_line_inside_a_border_does_not_stop_the_cut() {
+        let mut img = framed(&busy(300, 150), 20, 0, 0, 0, 60);
+        for y in 8..12 {
+            for x in 10..40 {
+                img.pixels[y * 300 + x] = 250; // text of a title bar
+            }
+        }
+        assert_eq!(content_rect(&img).y0, 20.0);
+    }
+}

@@ -1,0 +1,252 @@
+//! The frame descriptor: a 96-bit code made of the signs of the lowest DCT
+//! frequencies of a 32x32 luma thumbnail of the picture's content area.
+//!
+//! Signs of AC coefficients ignore brightness and contrast, survive JPEG
+//! and resizing, and mirroring maps to flipping the odd horizontal
+//! frequencies, so a mirrored screenshot costs one XOR, not a second hash.
+
+use crate::borders::Rect;
+use crate::dct::{self, K, N};
+use crate::gray::Gray;
+use std::sync::OnceLock;
+
+/// Number of bits in a code.
+pub const BITS: u32 = 96;
+/// Bytes a code takes in the index.
+pub const CODE_BYTES: usize = 12;
+
+/// A frame descriptor. Bit `i` is the sign of the `i`-th coefficient in
+/// `frequencies()` order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub lo: u64,
+    pub hi: u32,
+}
+
+impl Code {
+    pub fn distance(self, other: Code) -> u32 {
+        (self.lo ^ other.lo).count_ones() + (self.hi ^ other.hi).count_ones()
+    }
+
+    pub fn to_bytes(self) -> [u8; CODE_BYTES] {
+        let mut out = [0u8; CODE_BYTES];
+        out[..8].copy_from_slice(&self.lo.to_le_bytes());
+        out[8..].copy_from_slice(&self.hi.to_le_bytes());
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Code {
+        Code {
+            lo: u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+            hi: u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
+        }
+    }
+
+    /// The code of the same picture flipped left to right.
+    pub fn mirrored(self) -> Code {
+        let m = mirror_mask();
+        Code {
+            lo: self.lo ^ m.lo,
+            hi: self.hi ^ m.hi,
+        }
+    }
+
+    fn set(&mut self, bit: usize) {
+        if bit < 64 {
+            self.lo |= 1 << bit;
+        } else {
+            self.hi |= 1 << (bit - 64);
+        }
+    }
+}
+
+/// The (u, v) frequencies the bits stand for, lowest first, DC excluded.
+pub fn frequencies() -> &'static [(usize, usize); BITS as usize] {
+    static F: OnceLock<[(usize, usize); BITS as usize]> = OnceLock::new();
+    F.get_or_init(|| {
+        let mut all: Vec<(usize, usize)> = (0..K)
+            .flat_map(|v| (0..K).map(move |u| (u, v)))
+            .filter(|&(u, v)| u + v > 0 && u + v < K)
+            .collect();
+        all.sort_by_key(|&(u, v)| (u + v, v));
+        all.truncate(BITS as usize);
+        all.try_into().expect("enough frequencies")
+    })
+}
+
+fn mirror_mask() -> Code {
+    static M: OnceLock<Code> = OnceLock::new();
+    *M.get_or_init(|| {
+        let mut m = Code::default();
+        for (i, &(u, _)) in frequencies().iter().enumerate() {
+            if u % 2 == 1 {
+                m.set(i);
+            }
+        }
+        m
+    })
+}
+
+/// What hashing a picture gives: the code and how much structure there was.
+#[derive(Clone, Copy, Debug)]
+pub struct Descriptor {
+    pub code: Code,
+    /// Mean absolute AC amplitude per pixel: near zero for flat frames
+    /// (black, white flashes), whose codes are noise and never match.
+    pub energy: f32,
+}
+
+/// Frames with less energy than this are treated as flat.
+pub const FLAT_ENERGY: f32 = 0.6;
+
+impl Descriptor {
+    pub fn is_flat(&self) -> bool {
+        self.energy < FLAT_ENERGY
+    }
+}
+
+/// Hashes the `rect` part of a work image.
+pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
+    let block = thumbnail(img, rect);
+    let coeffs = dct::low_frequencies(&block);
+    let mut code = Code::default();
+    let mut energy = 0f32;
+    for (i, &(u, v)) in frequencies().iter().enumerate() {
+        let c = coeffs[v][u];
+        energy += c.abs();
+        if c > 0.0 {
+            code.set(i);
+        }
+    }
+    let energy = energy / (BITS as f32 * (N * N) as f32) * 8.0;
+    Descriptor { code, energy }
+}
+
+/// Area-averages `rect` of the image down to a 32x32 block.
+pub fn thumbnail(img: &Gray, rect: Rect) -> [f32; N * N] {
+    let wx = axis_weights(rect.x0, rect.x1, img.width);
+    let wy = axis_weights(rect.y0, rect.y1, img.height);
+    // Columns first: rows of the rect reduced to N values each.
+    let mut cols = vec![[0f32; N]; img.height as usize];
+    for (y, out) in cols.iter_mut().enumerate() {
+        if wy.iter().all(|w| w.weight_of(y).is_none()) {
+            continue;
+        }
+        let row = img.row(y as u32);
+        for (o, w) in out.iter_mut().zip(&wx) {
+            *o = w.apply(|x| row[x] as f32);
+        }
+    }
+    let mut block = [0f32; N * N];
+    for (v, w) in wy.iter().enumerate() {
+        for u in 0..N {
+            block[v * N + u] = w.apply(|y| cols[y][u]);
+        }
+    }
+    block
+}
+
+/// The input pixels one output cell covers, with their overlap weights.
+struct Span {
+    first: usize,
+    weights: Vec<f32>,
+}
+
+impl Span {
+    fn apply(&self, f: impl Fn(usize) -> f32) -> f32 {
+        let (mut sum, mut total) = (0f32, 0f32);
+        for (i, w) in self.weights.iter().enumerate() {
+            sum += w * f(self.first + i);
+            total += w;
+        }
+        if total > 0.0 { sum / total } else { 0.0 }
+    }
+
+    fn weight_of(&self, i: usize) -> Option<f32> {
+        i.checked_sub(self.first)
+            .and_then(|k| self.weights.get(k).copied())
+    }
+}
+
+fn axis_weights(start: f32, end: f32, len: u32) -> Vec<Span> {
+    let step = (end - start) / N as f32;
+    (0..N)
+        .map(|i| {
+            let a = (start + i as f32 * step).clamp(0.0, len as f32);
+            let b = (start + (i + 1) as f32 * step).clamp(0.0, len as f32);
+            let first = (a.floor() as usize).min(len as usize - 1);
+            let last = ((b.ceil() as usize).max(first + 1)).min(len as usize);
+            let weights = (first..last)
+                .map(|p| {
+                    let overlap = (b.min(p as f32 + 1.0) - a.max(p as f32)).max(0.0);
+                    // A cell thinner than a pixel still samples the pixel it sits in.
+                    if b - a < 1e-3 { 1.0 } else { overlap }
+                })
+                .collect();
+            Span { first, weights }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picture(w: u32, h: u32) -> Gray {
+        let pixels = (0..h)
+            .flat_map(|y| {
+                (0..w).map(move |x| {
+                    let v = 128.0
+                        + 60.0 * ((x as f32) / 23.0).sin()
+                        + 50.0 * ((y as f32) / 17.0 + (x as f32) / 41.0).cos();
+                    v as u8
+                })
+            })
+            .collect();
+        Gray::new(w, h, pixels)
+    }
+
+    #[test]
+    fn mirrored_picture_gives_mirrored_code() {
+        let img = picture(320, 180);
+        let a = describe(&img, Rect::full(&img)).code;
+        let b = describe(&img.mirrored(), Rect::full(&img)).code;
+        assert!(
+            a.mirrored().distance(b) <= 2,
+            "{}",
+            a.mirrored().distance(b)
+        );
+        assert!(a.distance(b) > 20);
+    }
+
+    #[test]
+    fn brightness_and_contrast_do_not_change_the_code() {
+        let img = picture(320, 180);
+        let shifted = Gray::new(
+            img.width,
+            img.height,
+            img.pixels
+                .iter()
+                .map(|&p| (p as f32 * 0.7 + 40.0) as u8)
+                .collect(),
+        );
+        let a = describe(&img, Rect::full(&img)).code;
+        let b = describe(&shifted, Rect::full(&img)).code;
+        assert!(a.distance(b) <= 3);
+    }
+
+    #[test]
+    fn flat_frames_are_flagged() {
+        let img = Gray::new(320, 180, vec![16; 320 * 180]);
+        assert!(describe(&img, Rect::full(&img)).is_flat());
+        assert!(!describe(&picture(320, 180), Rect::full(&img)).is_flat());
+    }
+
+    #[test]
+    fn frequencies_are_distinct_and_exclude_dc() {
+        let f = frequencies();
+        let set: std::collections::HashSet<_> = f.iter().collect();
+        assert_eq!(set.len(), BITS as usize);
+        assert!(!set.contains(&(0, 0)));
+    }
+}

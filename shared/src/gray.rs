@@ -1,0 +1,135 @@
+//! The small grey "work" image every frame and screenshot is reduced to
+//! before border detection and hashing: resizing first keeps the descriptor
+//! stable across resolutions and makes hashing cheap.
+
+use fast_image_resize as fr;
+
+/// Longest side of the work image; 1080p frames are reduced 6:1 to 320x180.
+pub const WORK_WIDTH: u32 = 320;
+
+/// An 8-bit luma image stored row by row without padding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gray {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+impl Gray {
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Self {
+        assert_eq!(pixels.len(), width as usize * height as usize);
+        Gray {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    pub fn get(&self, x: u32, y: u32) -> u8 {
+        self.pixels[y as usize * self.width as usize + x as usize]
+    }
+
+    pub fn row(&self, y: u32) -> &[u8] {
+        let w = self.width as usize;
+        &self.pixels[y as usize * w..(y as usize + 1) * w]
+    }
+
+    /// Reduces a luma plane (as decoded from video, rows `stride` bytes apart)
+    /// by an integer box filter so that the result is at most about
+    /// `WORK_WIDTH` wide. Reads the plane once, copies nothing else.
+    pub fn from_plane(plane: &[u8], width: u32, height: u32, stride: usize) -> Self {
+        let factor = width.div_ceil(WORK_WIDTH).max(1);
+        let (ow, oh) = ((width / factor).max(1), (height / factor).max(1));
+        let mut sums = vec![0u32; ow as usize];
+        let mut pixels = Vec::with_capacity(ow as usize * oh as usize);
+        let area = factor * factor;
+        for oy in 0..oh {
+            sums.iter_mut().for_each(|s| *s = 0);
+            for dy in 0..factor {
+                let row = &plane[(oy * factor + dy) as usize * stride..][..(ow * factor) as usize];
+                for (sum, chunk) in sums.iter_mut().zip(row.chunks_exact(factor as usize)) {
+                    *sum += chunk.iter().map(|&p| p as u32).sum::<u32>();
+                }
+            }
+            pixels.extend(sums.iter().map(|&s| ((s + area / 2) / area) as u8));
+        }
+        Gray::new(ow, oh, pixels)
+    }
+
+    /// Converts a decoded picture to luma (BT.601 weights, as in video) and
+    /// resizes it to the work width with an area-averaging filter.
+    pub fn from_rgb(img: &image::RgbImage) -> Self {
+        let (w, h) = img.dimensions();
+        let luma: Vec<u8> = img
+            .pixels()
+            .map(|p| {
+                let [r, g, b] = p.0;
+                ((299 * r as u32 + 587 * g as u32 + 114 * b as u32 + 500) / 1000) as u8
+            })
+            .collect();
+        Gray::new(w, h, luma).resized_to_work()
+    }
+
+    /// Area-resizes to at most `WORK_WIDTH` wide, keeping the aspect ratio.
+    pub fn resized_to_work(self) -> Self {
+        if self.width <= WORK_WIDTH {
+            return self;
+        }
+        let ow = WORK_WIDTH;
+        let oh = ((self.height as u64 * ow as u64 + self.width as u64 / 2) / self.width as u64)
+            .max(1) as u32;
+        self.resized(ow, oh)
+    }
+
+    fn resized(&self, ow: u32, oh: u32) -> Self {
+        let src =
+            fr::images::ImageRef::new(self.width, self.height, &self.pixels, fr::PixelType::U8)
+                .expect("buffer matches dimensions");
+        let mut dst = fr::images::Image::new(ow, oh, fr::PixelType::U8);
+        let options =
+            fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Box));
+        fr::Resizer::new()
+            .resize(&src, &mut dst, &options)
+            .expect("same pixel type");
+        Gray::new(ow, oh, dst.into_vec())
+    }
+
+    /// The image mirrored left to right.
+    pub fn mirrored(&self) -> Self {
+        let mut pixels = Vec::with_capacity(self.pixels.len());
+        for y in 0..self.height {
+            pixels.extend(self.row(y).iter().rev());
+        }
+        Gray::new(self.width, self.height, pixels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plane_reduction_averages_blocks_and_honours_stride() {
+        // 1920-wide plane -> factor 6; stride wider than the picture.
+        let (w, h, stride) = (1920u32, 12u32, 1984usize);
+        let mut plane = vec![255u8; stride * h as usize];
+        for y in 0..h as usize {
+            for x in 0..w as usize {
+                plane[y * stride + x] = if x < 6 { 60 } else { 120 };
+            }
+        }
+        let g = Gray::from_plane(&plane, w, h, stride);
+        assert_eq!((g.width, g.height), (320, 2));
+        assert_eq!(g.get(0, 0), 60);
+        assert_eq!(g.get(1, 1), 120);
+        assert_eq!(g.get(319, 1), 120);
+    }
+
+    #[test]
+    fn rgb_is_resized_to_work_width() {
+        let img = image::RgbImage::from_pixel(1280, 720, image::Rgb([200, 100, 50]));
+        let g = Gray::from_rgb(&img);
+        assert_eq!((g.width, g.height), (320, 180));
+        assert!(g.pixels.iter().all(|&p| (123..=125).contains(&p)));
+    }
+}

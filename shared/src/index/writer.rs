@@ -1,0 +1,133 @@
+//! Assembles the archive in memory and writes it crash-safely: a temporary
+//! file in the same folder, fsync, rename over the old index, fsync the
+//! folder. A build killed at any moment leaves the previous index intact.
+
+use super::header::{FORMAT_VERSION, HEADER_LEN, Header};
+use super::model::{Anime, IndexData, Video};
+use crate::descriptor::{CODE_BYTES, Code};
+use crate::error::IndexError;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Collects anime and videos, frame columns appended in video order.
+#[derive(Default)]
+pub struct IndexBuilder {
+    data: IndexData,
+}
+
+impl IndexBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an anime and returns its position, used as `Video::anime`.
+    pub fn add_anime(&mut self, anime: Anime) -> u32 {
+        self.data.anime.push(anime);
+        (self.data.anime.len() - 1) as u32
+    }
+
+    /// Adds a video whose kept frames are `(code, start time in ms)`, in
+    /// time order. Gaps longer than a delta can hold repeat the frame.
+    pub fn add_video(&mut self, video: Video, frames: &[(Code, u32)]) {
+        let first = self.frame_count();
+        let mut previous = 0u32;
+        for &(code, time) in frames {
+            let time = time.max(previous);
+            while time - previous > u16::MAX as u32 {
+                let last = self.data.codes.len() - CODE_BYTES;
+                let repeat: [u8; CODE_BYTES] = self.data.codes[last..].try_into().expect("code");
+                self.push(&repeat, u16::MAX);
+                previous += u16::MAX as u32;
+            }
+            self.push(&code.to_bytes(), (time - previous) as u16);
+            previous = time;
+        }
+        self.finish_video(video, first);
+    }
+
+    /// Adds a video with frame columns copied verbatim from another index.
+    pub fn add_video_columns(&mut self, video: Video, codes: &[u8], deltas: &[u16]) {
+        let first = self.frame_count();
+        self.data.codes.extend_from_slice(codes);
+        self.data.deltas.extend_from_slice(deltas);
+        self.finish_video(video, first);
+    }
+
+    fn push(&mut self, code: &[u8; CODE_BYTES], delta: u16) {
+        self.data.codes.extend_from_slice(code);
+        self.data.deltas.push(delta);
+    }
+
+    fn finish_video(&mut self, mut video: Video, first: u64) {
+        video.first_frame = first;
+        video.frame_count = (self.frame_count() - first) as u32;
+        self.data.videos.push(video);
+    }
+
+    pub fn frame_count(&self) -> u64 {
+        self.data.deltas.len() as u64
+    }
+
+    pub fn finish(self) -> IndexData {
+        self.data
+    }
+}
+
+/// Serialises `data` and atomically replaces `path` with it.
+pub fn write_atomically(
+    path: &Path,
+    data: &IndexData,
+    tool_version: &str,
+    built_at: i64,
+) -> Result<Header, IndexError> {
+    let archive = rkyv::to_bytes::<rkyv::rancor::Error>(data)
+        .map_err(|e| IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
+    let header = Header {
+        version: FORMAT_VERSION,
+        anime_count: count(data.anime.len(), "anime")?,
+        video_count: count(data.videos.len(), "videos")?,
+        frame_count: data.deltas.len() as u64,
+        built_at,
+        tool_version: tool_version.to_string(),
+        archive_len: archive.len() as u64,
+        archive_crc: crc32fast::hash(&archive),
+    };
+    let tmp = temp_path(path);
+    let result = write_file(&tmp, &header.to_bytes(), &archive)
+        .and_then(|()| fs::rename(&tmp, path).map_err(|e| IndexError::io(path, e)))
+        .and_then(|()| sync_parent(path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map(|()| header)
+}
+
+fn count(n: usize, what: &'static str) -> Result<u32, IndexError> {
+    u32::try_from(n).map_err(|_| IndexError::TooLarge { what, count: n })
+}
+
+/// `.NAME.tmp-PID` beside the index, so the rename never crosses devices.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = format!(".{}.tmp-{}", name.unwrap_or_default(), std::process::id());
+    path.with_file_name(name)
+}
+
+fn write_file(tmp: &Path, header: &[u8; HEADER_LEN], archive: &[u8]) -> Result<(), IndexError> {
+    let io = |e| IndexError::io(tmp, e);
+    let mut file = File::create(tmp).map_err(io)?;
+    file.write_all(header).map_err(io)?;
+    file.write_all(archive).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+fn sync_parent(path: &Path) -> Result<(), IndexError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| IndexError::io(parent, e))
+}

@@ -1,0 +1,212 @@
+//! From a screenshot to answers: decode with limits, reduce to the work
+//! image, cut borders, hash the hypotheses a real screenshot needs (as is,
+//! slightly cropped, mirrored), search, and shape the answers as the API
+//! returns them.
+
+use crate::borders::{self, Rect};
+use crate::descriptor::{self, Code};
+use crate::error::QueryError;
+use crate::gray::Gray;
+use crate::index::Index;
+use crate::search::{self, Candidate};
+use serde::Serialize;
+
+/// Share of each side the descriptor ignores, so that a screenshot cropped
+/// by up to this much still sees the whole described area.
+pub const MARGIN: f32 = 0.04;
+/// Crops per side the query tries, beside none.
+const CROP_HYPOTHESES: [f32; 2] = [0.02, 0.04];
+
+#[derive(Clone, Debug)]
+pub struct QueryOptions {
+    pub cut_borders: bool,
+    pub anilist_id: Option<u32>,
+    pub limit: usize,
+}
+
+impl Default for QueryOptions {
+    fn default() -> Self {
+        QueryOptions {
+            cut_borders: true,
+            anilist_id: None,
+            limit: 5,
+        }
+    }
+}
+
+/// One answer, shaped as in the HTTP API.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub anime: AnimeRef,
+    pub anilist: Option<u32>,
+    pub filename: String,
+    pub episode: Option<u32>,
+    pub from: f64,
+    pub to: f64,
+    pub at: f64,
+    pub duration: f64,
+    pub similarity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnimeRef {
+    pub id: u32,
+    pub title: String,
+    pub anilist_id: Option<u32>,
+    pub is_adult: bool,
+}
+
+/// The area of a frame the descriptor covers: what is left after cutting
+/// borders and the fixed margin. Indexing and querying both use it.
+pub fn described_area(img: &Gray, cut_borders: bool) -> Rect {
+    let content = if cut_borders {
+        borders::content_rect(img)
+    } else {
+        Rect::full(img)
+    };
+    content.shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
+}
+
+/// The codes to look up for a screenshot: the picture as it is and as if
+/// it had been cropped, each also mirrored.
+pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
+    let content = if cut_borders {
+        borders::content_rect(img)
+    } else {
+        Rect::full(img)
+    };
+    let mut codes = Vec::new();
+    for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
+        // A frame cropped by `crop` per side shows its described area at
+        // this share of each side of the screenshot.
+        let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
+        let code = descriptor::describe(img, content.shrunk(m, m, m, m)).code;
+        codes.push(code);
+        codes.push(code.mirrored());
+    }
+    codes
+}
+
+/// Searches a decoded screenshot.
+pub fn search_image(index: &Index, img: &image::RgbImage, opts: &QueryOptions) -> Vec<SearchHit> {
+    let gray = Gray::from_rgb(img);
+    search_gray(index, &gray, opts)
+}
+
+pub fn search_gray(index: &Index, gray: &Gray, opts: &QueryOptions) -> Vec<SearchHit> {
+    let probes = probes(gray, opts.cut_borders);
+    let videos = index.videos();
+    let anime = index.anime();
+    let keep = |v: usize| match opts.anilist_id {
+        None => true,
+        Some(id) => anime[videos[v].anime.to_native() as usize]
+            .anilist_id
+            .as_ref()
+            .is_some_and(|a| a.to_native() == id),
+    };
+    let hits = search::scan(index, &probes, keep);
+    let limit = opts.limit.clamp(1, 5);
+    search::group(index, &hits, limit)
+        .iter()
+        .map(|c| shape(index, c))
+        .collect()
+}
+
+fn shape(index: &Index, c: &Candidate) -> SearchHit {
+    let video = &index.videos()[c.video];
+    let anime = &index.anime()[video.anime.to_native() as usize];
+    let anilist = anime.anilist_id.as_ref().map(|a| a.to_native());
+    let path = video.path.as_str();
+    SearchHit {
+        anime: AnimeRef {
+            id: anime.id.to_native(),
+            title: anime.title.to_string(),
+            anilist_id: anilist,
+            is_adult: anime.is_adult,
+        },
+        anilist,
+        filename: path.rsplit('/').next().unwrap_or(path).to_string(),
+        episode: video.episode.as_ref().map(|e| e.to_native()),
+        from: seconds(c.from_ms),
+        to: seconds(c.to_ms),
+        at: seconds(c.at_ms),
+        duration: seconds(video.duration_ms.to_native()),
+        similarity: (c.similarity as f64 * 10_000.0).round() / 10_000.0,
+    }
+}
+
+fn seconds(ms: u32) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Limits on what a screenshot may cost to decode.
+#[derive(Clone, Copy, Debug)]
+pub struct DecodeLimits {
+    pub max_bytes: usize,
+    pub max_width: u32,
+    pub max_height: u32,
+    pub max_pixels: u64,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_bytes: 25 * 1024 * 1024,
+            max_width: 10_000,
+            max_height: 10_000,
+            max_pixels: 40_000_000,
+        }
+    }
+}
+
+/// Decodes JPEG, PNG, WebP or GIF (first frame), sniffing the format from
+/// the bytes and refusing oversized pictures before decoding them.
+pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbImage, QueryError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(QueryError::TooLarge(format!(
+            "{} bytes, at most {} allowed",
+            bytes.len(),
+            limits.max_bytes
+        )));
+    }
+    let format = image::guess_format(bytes)
+        .map_err(|_| QueryError::InvalidImage("not a JPEG, PNG, WebP or GIF image".into()))?;
+    if !matches!(
+        format,
+        image::ImageFormat::Jpeg
+            | image::ImageFormat::Png
+            | image::ImageFormat::WebP
+            | image::ImageFormat::Gif
+    ) {
+        return Err(QueryError::InvalidImage(format!(
+            "{format:?} images are not accepted; send JPEG, PNG, WebP or GIF"
+        )));
+    }
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_width);
+    image_limits.max_image_height = Some(limits.max_height);
+    image_limits.max_alloc = Some(limits.max_pixels * 4);
+    reader.limits(image_limits.clone());
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| classify(e, "cannot read the image header"))?;
+    if w == 0 || h == 0 || w as u64 * h as u64 > limits.max_pixels {
+        return Err(QueryError::TooLarge(format!(
+            "{w}x{h} pixels, at most {} allowed",
+            limits.max_pixels
+        )));
+    }
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    reader.limits(image_limits);
+    let img = reader.decode().map_err(|e| classify(e, "cannot decode"))?;
+    Ok(img.to_rgb8())
+}
+
+fn classify(e: image::ImageError, what: &str) -> QueryError {
+    match e {
+        image::ImageError::Limits(l) => QueryError::TooLarge(l.to_string()),
+        other => QueryError::InvalidImage(format!("{what}: {other}")),
+    }
+}
