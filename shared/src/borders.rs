@@ -70,9 +70,9 @@ pub fn content_rect(img: &Gray) -> Rect {
     let (w, h) = (img.width as usize, img.height as usize);
     let row = |y: usize| -> Vec<u8> { img.row(y as u32).to_vec() };
     let col = |x: usize| -> Vec<u8> { (0..h).map(|y| img.pixels[y * w + x]).collect() };
-    let top = border_depth(h, &row);
+    let top = border_depth(h, row);
     let bottom = border_depth(h, |i| row(h - 1 - i));
-    let left = border_depth(w, &col);
+    let left = border_depth(w, col);
     let right = border_depth(w, |i| col(w - 1 - i));
     let rect = Rect {
         x0: left as f32,
