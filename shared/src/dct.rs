@@ -48,6 +48,7 @@ fn dot(a: &[f32; N], b: &[f32]) -> f32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)]
 mod tests {
     use super::*;
 

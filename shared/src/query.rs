@@ -68,6 +68,11 @@ pub fn described_area(img: &Gray, cut_borders: bool) -> Rect {
     content.shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
 }
 
+/// The descriptor a frame is indexed under.
+pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
+    descriptor::describe(img, described_area(img, true))
+}
+
 /// The codes to look up for a screenshot: the picture as it is and as if
 /// it had been cropped, each also mirrored.
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
