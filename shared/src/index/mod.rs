@@ -11,4 +11,4 @@ mod writer;
 pub use header::{FORMAT_VERSION, HEADER_LEN, Header, MAGIC};
 pub use model::{Anime, ArchivedAnime, ArchivedVideo, IndexData, Video};
 pub use reader::{Index, VideoFrames};
-pub use writer::{IndexBuilder, write_atomically};
+pub use writer::{IndexBuilder, temp_path, write_atomically};

@@ -1,0 +1,293 @@
+//! Decodes one video with FFmpeg and turns it into kept frames: every
+//! frame is reduced to the work image straight from its luma plane, hashed,
+//! and dropped when it looks the same as the last kept frame (held
+//! drawings), so each kept frame stands for the time span until the next.
+
+use ffmpeg::format::Pixel;
+use ffmpeg::media::Type;
+use ffmpeg_next as ffmpeg;
+use shared::Gray;
+use shared::descriptor::Code;
+use std::path::Path;
+
+/// Frames closer than this to the last kept frame are the same drawing.
+pub const SAME_DRAWING: u32 = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VideoError {
+    #[error("cannot open: {0}")]
+    Open(String),
+    #[error("no video stream")]
+    NoVideoStream,
+    #[error("cannot set up the decoder: {0}")]
+    Decoder(String),
+    #[error("decoding failed: {0}")]
+    Decode(String),
+    #[error("no frame could be decoded")]
+    Empty,
+    #[error("truncated: frames stop at {decoded:.1} s of {declared:.1} s")]
+    Truncated { decoded: f64, declared: f64 },
+}
+
+/// What indexing one video produced.
+#[derive(Debug, Default)]
+pub struct IndexedVideo {
+    /// Kept frames: code (zero for flat frames) and start time in ms.
+    pub frames: Vec<(Code, u32)>,
+    pub duration_ms: u32,
+    pub decoded_frames: u64,
+}
+
+/// Initialises FFmpeg once and silences its own logging.
+pub fn init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ffmpeg::init();
+        ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
+    });
+}
+
+/// Decodes `path` with `threads` decoder threads; `on_frames` is told how
+/// many frames were decoded since the last call.
+pub fn index_video(
+    path: &Path,
+    threads: usize,
+    on_frames: &dyn Fn(u64),
+) -> Result<IndexedVideo, VideoError> {
+    init();
+    let mut input = ffmpeg::format::input(path).map_err(|e| VideoError::Open(e.to_string()))?;
+    let stream = best_video_stream(&input).ok_or(VideoError::NoVideoStream)?;
+    let stream_index = stream.index();
+    let time_base = f64::from(stream.time_base());
+    let start = stream.start_time();
+    let start = if start == ffmpeg::ffi::AV_NOPTS_VALUE {
+        0
+    } else {
+        start
+    };
+    let declared = declared_duration(&input, &stream);
+    let frame_rate = f64::from(stream.avg_frame_rate());
+    let mut decoder = open_decoder(&stream, threads)?;
+    let mut state = FrameState::new(start, time_base, frame_rate);
+    // The packet iterator ends at the end of the file or at a read error;
+    // `finish` tells a file cut short from a complete one.
+    for (stream, packet) in input.packets() {
+        if stream.index() != stream_index {
+            continue;
+        }
+        // A damaged packet is skipped like players do; a file that yields
+        // no frame at all is reported below.
+        let _ = decoder.send_packet(&packet);
+        state.receive(&mut decoder, on_frames)?;
+    }
+    let _ = decoder.send_eof();
+    state.receive(&mut decoder, on_frames)?;
+    state.finish(declared)
+}
+
+fn best_video_stream(input: &ffmpeg::format::context::Input) -> Option<ffmpeg::Stream<'_>> {
+    input
+        .streams()
+        .filter(|s| s.parameters().medium() == Type::Video)
+        .filter(|s| s.disposition().bits() & ffmpeg::ffi::AV_DISPOSITION_ATTACHED_PIC == 0)
+        .max_by_key(|s| {
+            let p = s.parameters();
+            // SAFETY: reading plain fields of the codec parameters.
+            unsafe { (*p.as_ptr()).width as i64 * (*p.as_ptr()).height as i64 }
+        })
+}
+
+fn declared_duration(input: &ffmpeg::format::context::Input, stream: &ffmpeg::Stream) -> f64 {
+    let d = stream.duration();
+    if d > 0 {
+        return d as f64 * f64::from(stream.time_base());
+    }
+    let d = input.duration();
+    if d > 0 {
+        d as f64 / ffmpeg::ffi::AV_TIME_BASE as f64
+    } else {
+        0.0
+    }
+}
+
+fn open_decoder(
+    stream: &ffmpeg::Stream,
+    threads: usize,
+) -> Result<ffmpeg::decoder::Video, VideoError> {
+    let err = |e: ffmpeg::Error| VideoError::Decoder(e.to_string());
+    let mut context =
+        ffmpeg::codec::context::Context::from_parameters(stream.parameters()).map_err(err)?;
+    context.set_threading(ffmpeg::threading::Config {
+        kind: ffmpeg::threading::Type::Frame,
+        count: threads.max(1),
+        ..Default::default()
+    });
+    context.decoder().video().map_err(err)
+}
+
+/// Per-video decoding state: timing, reusable buffers, kept frames.
+struct FrameState {
+    start: i64,
+    time_base: f64,
+    frame_step: f64,
+    last_time: f64,
+    frame: ffmpeg::frame::Video,
+    scaler: Option<(ffmpeg::software::scaling::Context, ffmpeg::frame::Video)>,
+    out: IndexedVideo,
+    last_kept: Option<(Code, bool)>,
+    last_end: f64,
+}
+
+impl FrameState {
+    fn new(start: i64, time_base: f64, frame_rate: f64) -> Self {
+        let frame_step = if frame_rate > 1.0 && frame_rate < 1000.0 {
+            1.0 / frame_rate
+        } else {
+            1.0 / 24.0
+        };
+        FrameState {
+            start,
+            time_base,
+            frame_step,
+            last_time: -1.0,
+            frame: ffmpeg::frame::Video::empty(),
+            scaler: None,
+            out: IndexedVideo::default(),
+            last_kept: None,
+            last_end: 0.0,
+        }
+    }
+
+    fn receive(
+        &mut self,
+        decoder: &mut ffmpeg::decoder::Video,
+        on_frames: &dyn Fn(u64),
+    ) -> Result<(), VideoError> {
+        let mut n = 0;
+        while decoder.receive_frame(&mut self.frame).is_ok() {
+            let time = self.frame_time();
+            let gray = self.work_image()?;
+            self.keep_or_drop(&gray, time);
+            n += 1;
+        }
+        self.out.decoded_frames += n;
+        if n > 0 {
+            on_frames(n);
+        }
+        Ok(())
+    }
+
+    /// Seconds on the video's clock; frames without a timestamp, or with
+    /// one going backwards, follow the previous frame by one frame step.
+    fn frame_time(&mut self) -> f64 {
+        let ts = self.frame.timestamp().or(self.frame.pts());
+        let mut time = match ts {
+            Some(ts) => (ts - self.start) as f64 * self.time_base,
+            None => self.last_time + self.frame_step,
+        };
+        if time <= self.last_time {
+            time = self.last_time + self.frame_step.min(0.001);
+        }
+        let time = time.max(0.0);
+        self.last_time = time;
+        self.last_end = self.last_end.max(time + self.frame_step);
+        time
+    }
+
+    fn work_image(&mut self) -> Result<Gray, VideoError> {
+        let (w, h) = (self.frame.width(), self.frame.height());
+        if has_8bit_luma_plane(self.frame.format()) {
+            return Ok(Gray::from_plane(
+                self.frame.data(0),
+                w,
+                h,
+                self.frame.stride(0),
+            ));
+        }
+        self.scaled_luma(w, h)
+    }
+
+    /// Other pixel formats (10-bit, RGB, ...) go through swscale to 8-bit
+    /// grey at the work size.
+    fn scaled_luma(&mut self, w: u32, h: u32) -> Result<Gray, VideoError> {
+        let factor = w.div_ceil(shared::gray::WORK_WIDTH).max(1);
+        let (ow, oh) = ((w / factor).max(1), (h / factor).max(1));
+        let format = self.frame.format();
+        let stale = self.scaler.as_ref().is_none_or(|(s, _)| {
+            let i = s.input();
+            (i.format, i.width, i.height) != (format, w, h)
+        });
+        if stale {
+            let flags = ffmpeg::software::scaling::Flags::AREA;
+            let ctx =
+                ffmpeg::software::scaling::Context::get(format, w, h, Pixel::GRAY8, ow, oh, flags)
+                    .map_err(|e| VideoError::Decode(format!("cannot convert {format:?}: {e}")))?;
+            self.scaler = Some((ctx, ffmpeg::frame::Video::empty()));
+        }
+        let (ctx, out) = self.scaler.as_mut().expect("scaler set above");
+        ctx.run(&self.frame, out)
+            .map_err(|e| VideoError::Decode(e.to_string()))?;
+        let stride = out.stride(0);
+        let data = out.data(0);
+        let pixels = (0..oh as usize)
+            .flat_map(|y| &data[y * stride..y * stride + ow as usize])
+            .copied()
+            .collect();
+        Ok(Gray::new(ow, oh, pixels))
+    }
+
+    fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
+        let d = shared::query::frame_descriptor(gray);
+        let flat = d.is_flat();
+        let code = if flat { Code::default() } else { d.code };
+        let same = match self.last_kept {
+            Some((last, last_flat)) => {
+                last_flat == flat && (flat || last.distance(code) <= SAME_DRAWING)
+            }
+            None => false,
+        };
+        if !same {
+            self.out.frames.push((code, (time * 1000.0).round() as u32));
+            self.last_kept = Some((code, flat));
+        }
+    }
+
+    fn finish(mut self, declared: f64) -> Result<IndexedVideo, VideoError> {
+        if self.out.decoded_frames == 0 {
+            return Err(VideoError::Empty);
+        }
+        let decoded = self.last_end;
+        // Streams often declare a little more than their last frame; a
+        // file cut short stops well before what its container says.
+        if declared > 0.0 && decoded < declared * 0.9 - 2.0 {
+            return Err(VideoError::Truncated { decoded, declared });
+        }
+        let duration = if declared > 0.0 {
+            declared.max(decoded)
+        } else {
+            decoded
+        };
+        self.out.duration_ms = (duration * 1000.0).round() as u32;
+        Ok(self.out)
+    }
+}
+
+fn has_8bit_luma_plane(format: Pixel) -> bool {
+    matches!(
+        format,
+        Pixel::YUV420P
+            | Pixel::YUVJ420P
+            | Pixel::YUV422P
+            | Pixel::YUVJ422P
+            | Pixel::YUV444P
+            | Pixel::YUVJ444P
+            | Pixel::YUV440P
+            | Pixel::YUVJ440P
+            | Pixel::YUV411P
+            | Pixel::YUV410P
+            | Pixel::NV12
+            | Pixel::NV21
+            | Pixel::GRAY8
+            | Pixel::YUVA420P
+    )
+}

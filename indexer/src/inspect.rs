@@ -1,0 +1,130 @@
+//! `indexer stats` and `indexer verify`: look inside an index file.
+
+use crate::exit;
+use serde::Serialize;
+use shared::Index;
+use std::path::Path;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Stats {
+    path: String,
+    format_version: u32,
+    tool_version: String,
+    built_at: i64,
+    anime: usize,
+    videos: usize,
+    frames: u64,
+    file_bytes: u64,
+    bytes_per_frame: f64,
+    per_anime: Vec<AnimeStats>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnimeStats {
+    id: u32,
+    title: String,
+    videos: usize,
+    frames: u64,
+    seconds: f64,
+}
+
+pub fn stats(path: &Path, json: bool) -> anyhow::Result<u8> {
+    let index = Index::open(path)?;
+    let s = collect(&index);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+    } else {
+        print_text(&s);
+    }
+    Ok(exit::OK)
+}
+
+fn collect(index: &Index) -> Stats {
+    let h = index.header();
+    let mut per_anime: Vec<AnimeStats> = index
+        .anime()
+        .iter()
+        .map(|a| AnimeStats {
+            id: a.id.to_native(),
+            title: a.title.to_string(),
+            videos: 0,
+            frames: 0,
+            seconds: 0.0,
+        })
+        .collect();
+    for v in index.videos() {
+        let a = &mut per_anime[v.anime.to_native() as usize];
+        a.videos += 1;
+        a.frames += v.frame_count.to_native() as u64;
+        a.seconds += v.duration_ms.to_native() as f64 / 1000.0;
+    }
+    Stats {
+        path: index.path().display().to_string(),
+        format_version: h.version,
+        tool_version: h.tool_version.clone(),
+        built_at: h.built_at,
+        anime: index.anime().len(),
+        videos: index.videos().len(),
+        frames: index.frame_count(),
+        file_bytes: index.file_len(),
+        bytes_per_frame: index.file_len() as f64 / index.frame_count().max(1) as f64,
+        per_anime,
+    }
+}
+
+fn print_text(s: &Stats) {
+    println!("index          {}", s.path);
+    println!(
+        "format version {} (written by indexer {})",
+        s.format_version, s.tool_version
+    );
+    println!("built at       {} (unix time)", s.built_at);
+    println!("anime          {}", s.anime);
+    println!("videos         {}", s.videos);
+    println!("frames         {}", s.frames);
+    println!(
+        "file size      {} bytes, {:.2} bytes per frame",
+        s.file_bytes, s.bytes_per_frame
+    );
+    println!();
+    println!(
+        "{:>6} {:>7} {:>10} {:>9}  title",
+        "id", "videos", "frames", "hours"
+    );
+    for a in &s.per_anime {
+        println!(
+            "{:>6} {:>7} {:>10} {:>9.2}  {}",
+            a.id,
+            a.videos,
+            a.frames,
+            a.seconds / 3600.0,
+            a.title
+        );
+    }
+}
+
+/// Exit 0 when the index is intact, 1 when it is corrupt, 2 when it
+/// cannot be read at all.
+pub fn verify(path: &Path) -> anyhow::Result<u8> {
+    let result = Index::open(path).and_then(|index| index.verify().map(|()| index));
+    match result {
+        Ok(index) => {
+            println!(
+                "{}: OK ({} anime, {} videos, {} frames, format version {})",
+                path.display(),
+                index.anime().len(),
+                index.videos().len(),
+                index.frame_count(),
+                index.header().version
+            );
+            Ok(exit::OK)
+        }
+        Err(e @ shared::IndexError::Io { .. }) => Err(e.into()),
+        Err(e) => {
+            eprintln!("indexer: {e}");
+            Ok(exit::PARTIAL)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `indexer`: a thin shell over the indexer library.
+
+use clap::Parser;
+use indexer::cli::{Cli, Command};
+use indexer::{build, exit, inspect, progress, query};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => exit::code(code),
+        Err(e) => {
+            eprintln!("indexer: error: {e:#}");
+            exit::code(exit::FATAL)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Build {
+            library,
+            output,
+            threads,
+            quiet,
+        } => {
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let opts = build::BuildOptions {
+                library,
+                output,
+                threads: threads.max(1),
+            };
+            let progress = progress::for_output(quiet);
+            let report = build::build(&opts, progress.as_ref())?;
+            print_summary(&opts, &report, quiet);
+            Ok(if report.skipped.is_empty() {
+                exit::OK
+            } else {
+                exit::PARTIAL
+            })
+        }
+        Command::Stats { index, json } => inspect::stats(&index, json),
+        Command::Verify { index } => inspect::verify(&index),
+        Command::Query {
+            index,
+            images,
+            json,
+            no_cut_borders,
+            anilist_id,
+            limit,
+        } => {
+            let opts = shared::QueryOptions {
+                cut_borders: !no_cut_borders,
+                anilist_id,
+                limit: limit as usize,
+            };
+            query::run(&index, &images, &opts, json)
+        }
+    }
+}
+
+fn print_summary(opts: &build::BuildOptions, r: &build::BuildReport, quiet: bool) {
+    for (path, why) in &r.skipped {
+        eprintln!("indexer: skipped {path}: {why}");
+    }
+    if quiet {
+        return;
+    }
+    let state = if r.written {
+        "written"
+    } else {
+        "unchanged, not rewritten"
+    };
+    eprintln!(
+        "indexer: {} ({state}): {} videos indexed, {} reused, {} removed, {} skipped; {} frames kept of {} decoded, {:.1} bytes per frame, {:.1} s",
+        opts.output.display(),
+        r.indexed,
+        r.reused,
+        r.removed,
+        r.skipped.len(),
+        r.frames,
+        r.decoded_frames,
+        r.bytes_per_frame(),
+        r.elapsed.as_secs_f64()
+    );
+}
