@@ -53,11 +53,13 @@ impl Rect {
     }
 }
 
-/// How far a pixel may stray from its line's median and still be "flat"
-/// (JPEG at quality 40 rings by a few levels around text and edges).
-const TOLERANCE: i32 = 10;
-/// Share of a line's pixels that must be flat for the line to be a border.
-const FLAT_SHARE: f32 = 0.92;
+/// How far a pixel may stray from its line's median and still be "flat".
+/// JPEG at quality 40 moves flat bars by a level or two; a smooth gradient
+/// in the picture moves more, and must not pass for a border.
+const TOLERANCE: i32 = 5;
+/// Share of a line's pixels that must be flat for the line to be a border
+/// (the rest: ringing around a bar's text, a progress bar's knob).
+const FLAT_SHARE: f32 = 0.95;
 /// A border may be interrupted by this share of the side's length in
 /// non-flat lines (a title, a progress bar, player buttons).
 const MAX_INTERRUPTION: f32 = 0.05;

@@ -97,7 +97,7 @@ pub struct Descriptor {
 }
 
 /// Frames with less energy than this are treated as flat.
-pub const FLAT_ENERGY: f32 = 0.6;
+pub const FLAT_ENERGY: f32 = 0.2;
 
 impl Descriptor {
     pub fn is_flat(&self) -> bool {

@@ -35,10 +35,14 @@ impl Gray {
     }
 
     /// Reduces a luma plane (as decoded from video, rows `stride` bytes apart)
-    /// by an integer box filter so that the result is at most about
-    /// `WORK_WIDTH` wide. Reads the plane once, copies nothing else.
+    /// by an integer box filter, then to the work width like a screenshot
+    /// is, so both sides hash the same picture. Reads the plane once.
     pub fn from_plane(plane: &[u8], width: u32, height: u32, stride: usize) -> Self {
-        let factor = width.div_ceil(WORK_WIDTH).max(1);
+        Self::box_reduced(plane, width, height, stride).resized_to_work()
+    }
+
+    fn box_reduced(plane: &[u8], width: u32, height: u32, stride: usize) -> Self {
+        let factor = (width / WORK_WIDTH).max(1);
         let (ow, oh) = ((width / factor).max(1), (height / factor).max(1));
         let mut sums = vec![0u32; ow as usize];
         let mut pixels = Vec::with_capacity(ow as usize * oh as usize);

@@ -1,0 +1,217 @@
+//! Fixture videos and helpers: clips made by the `ffmpeg` CLI from lavfi
+//! sources, a library laid out as operators lay theirs out, and a way to
+//! run the real `indexer` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const INDEXER: &str = env!("CARGO_BIN_EXE_indexer");
+
+/// Runs `ffmpeg` with `args`, panicking with its stderr on failure.
+pub fn ffmpeg(args: &[&str]) {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-nostdin"])
+        .args(args)
+        .output()
+        .expect("ffmpeg is installed (run the README's setup)");
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A clip of an evolving lavfi picture that never repeats; `source` is
+/// `mandelbrot` (2, 3, 4: other places of the set) or `testsrc2`, each video
+/// its own so that no two videos look alike.
+pub fn clip(path: &Path, source: &str, size: &str, rate: &str, seconds: &str, codec: &[&str]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let extra = match source {
+        "mandelbrot2" => ":start_x=-1.2:start_y=0.2:start_scale=1.5:end_scale=0.1",
+        "mandelbrot3" => ":start_x=0.27:start_y=0.005:start_scale=0.6:end_scale=0.05",
+        "mandelbrot4" => ":start_x=-0.75:start_y=0.1:start_scale=0.3:end_scale=0.02",
+        "mandelbrot5" => ":start_x=-0.16:start_y=1.04:start_scale=0.2:end_scale=0.01",
+        _ => "",
+    };
+    let name = source.trim_end_matches(char::is_numeric);
+    let src = format!("{name}=s={size}:r={rate}{extra}");
+    let mut args = vec!["-f", "lavfi", "-i", &src, "-t", seconds];
+    args.extend_from_slice(codec);
+    let p = path.to_str().unwrap();
+    args.push(p);
+    ffmpeg(&args);
+}
+
+pub const H264: &[&str] = &[
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+];
+pub const VP9: &[&str] = &[
+    "-c:v",
+    "libvpx-vp9",
+    "-deadline",
+    "realtime",
+    "-cpu-used",
+    "8",
+];
+pub const MPEG4: &[&str] = &["-c:v", "mpeg4", "-q:v", "4"];
+
+/// Variable frame rate: 1 s at 30 fps, then 10 fps, with real irregular
+/// timestamps in the container.
+pub fn vfr_clip(path: &Path) {
+    let src = "testsrc2=s=320x240:r=30";
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-t",
+        "4",
+        "-i",
+        src,
+        "-vf",
+        "setpts='if(lt(N,30),N/30,1+(N-30)/10)/TB'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        path.to_str().unwrap(),
+    ]);
+}
+
+/// The reference library: good clips of several codecs and containers and
+/// the bad files a real library has.
+pub fn reference_library() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep().join("library");
+        make_library(&dir);
+        dir
+    })
+}
+
+fn make_library(lib: &Path) {
+    let alpha = lib.join("Alpha");
+    clip(
+        &alpha.join("Alpha - 01 [1080p].mp4"),
+        "mandelbrot",
+        "320x180",
+        "24",
+        "6",
+        H264,
+    );
+    clip(
+        &alpha.join("Season 2/Alpha S02E03.webm"),
+        "mandelbrot2",
+        "352x198",
+        "24",
+        "5",
+        VP9,
+    );
+    clip(
+        &lib.join("Beta/Beta EP04.avi"),
+        "mandelbrot4",
+        "320x240",
+        "25",
+        "5",
+        MPEG4,
+    );
+    vfr_clip(&lib.join("Beta/Beta 05v2.mkv"));
+    let odd = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv444p",
+    ];
+    clip(
+        &lib.join("Gamma/第06話.mkv"),
+        "testsrc2",
+        "333x187",
+        "30",
+        "4",
+        &odd,
+    );
+    std::fs::write(
+        lib.join("Beta/anime.json"),
+        r#"{"title": "Beta Show", "anilistId": 4242, "isAdult": false, "synonyms": ["B"]}"#,
+    )
+    .unwrap();
+    std::fs::write(lib.join("Gamma/anime.json"), "{ not json").unwrap();
+    // Bad files: empty, text named as a video, garbage after a real
+    // header, and a file cut in half.
+    std::fs::write(lib.join("Gamma/empty.mp4"), b"").unwrap();
+    std::fs::write(lib.join("Gamma/notes.mkv"), b"these are my notes\n").unwrap();
+    let good = std::fs::read(lib.join("Beta/Beta 05v2.mkv")).unwrap();
+    let mut corrupt = good[..600].to_vec();
+    corrupt.extend((0..good.len() as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8));
+    std::fs::write(lib.join("Gamma/corrupt.mkv"), corrupt).unwrap();
+    std::fs::write(lib.join("Gamma/truncated.mkv"), &good[..good.len() / 2]).unwrap();
+}
+
+/// A private copy of the reference library that a test may change.
+pub fn library_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("library");
+    copy_dir(reference_library(), &lib);
+    (dir, lib)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+            // Keep mtimes, as a real copy of a library (rsync -a) would.
+            let mtime = std::fs::metadata(entry.path()).unwrap().modified().unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .unwrap()
+                .set_modified(mtime)
+                .unwrap();
+        }
+    }
+}
+
+pub fn indexer(args: &[&str]) -> Output {
+    Command::new(INDEXER).args(args).output().unwrap()
+}
+
+pub fn build(lib: &Path, index: &Path) -> Output {
+    indexer(&[
+        "build",
+        lib.to_str().unwrap(),
+        "-o",
+        index.to_str().unwrap(),
+        "--threads",
+        "2",
+    ])
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The good videos of the reference library, in index order.
+pub const GOOD_VIDEOS: [&str; 5] = [
+    "Alpha/Alpha - 01 [1080p].mp4",
+    "Alpha/Season 2/Alpha S02E03.webm",
+    "Beta/Beta 05v2.mkv",
+    "Beta/Beta EP04.avi",
+    "Gamma/第06話.mkv",
+];

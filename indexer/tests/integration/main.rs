@@ -1,0 +1,9 @@
+//! End-to-end tests of the `indexer` binary on fixture videos generated with
+//! FFmpeg's lavfi sources: one test binary, a module per feature.
+
+mod build;
+mod fixtures;
+mod incremental;
+mod interrupted;
+mod query;
+mod verify;
