@@ -1,0 +1,295 @@
+//! Search quotas and credits: a cheap pre-check before searching, and a charge written in the
+//! same transaction as the server's search record.
+//!
+//! Rules (api.md "Quotas and credits"): guests get 5 searches per UTC day per
+//! IP hash; users get 10 free credits per UTC day, then spend 1 purchased
+//! credit per search, and at most 100 searches in any rolling hour.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{Clock, HOUR_MS, day_start_ms, iso8601, next_midnight_ms, secs_until, utc_day};
+use crate::crypto::ip_hash;
+use crate::error::{Error, ErrorCode, Result};
+
+pub const GUEST_DAILY_LIMIT: u32 = 5;
+pub const FREE_DAILY_CREDITS: u32 = 10;
+pub const HOURLY_LIMIT: u32 = 100;
+
+/// How a signed-in caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AuthVia {
+    Session,
+    ApiKey,
+}
+
+/// Who is searching, as the server's auth extractor decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// No session and no key; `ip_hash` from [`Caller::guest`].
+    Guest {
+        ip_hash: String,
+    },
+    User {
+        user_id: String,
+        via: AuthVia,
+    },
+}
+
+impl Caller {
+    /// A guest identified by a keyed hash of `ip` (the IP itself is never stored).
+    pub fn guest(secret: &[u8], ip: &str) -> Self {
+        Self::Guest {
+            ip_hash: ip_hash(secret, ip),
+        }
+    }
+}
+
+/// What paid for a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChargeKind {
+    Guest,
+    Free,
+    Purchased,
+}
+
+impl ChargeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Guest => "guest",
+            Self::Free => "free",
+            Self::Purchased => "purchased",
+        }
+    }
+}
+
+/// The result of a successful charge, e.g. for informational headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Charge {
+    pub kind: ChargeKind,
+    /// Guest searches or free credits left today after this one.
+    pub remaining_today: u32,
+    /// Purchased credits left after this one (0 for guests).
+    pub credits: i64,
+}
+
+/// `GET /api/user/anime-credits`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditsSummary {
+    pub free_daily: FreeDaily,
+    pub credits: i64,
+    pub hourly: Hourly,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FreeDaily {
+    pub limit: u32,
+    pub used: u32,
+    pub remaining: u32,
+    /// Next midnight UTC.
+    pub resets_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Hourly {
+    pub limit: u32,
+    pub used: u32,
+    /// When the oldest search in the window leaves it (now when none).
+    pub resets_at: String,
+}
+
+struct UserUsage {
+    free_used: u32,
+    hourly_used: u32,
+    oldest_in_hour: Option<i64>,
+    credits: i64,
+}
+
+fn user_usage(conn: &Connection, user_id: &str, now: i64) -> Result<UserUsage> {
+    let free_used = conn.query_row(
+        "SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND kind = 'free' AND at >= ?2",
+        params![user_id, day_start_ms(now)],
+        |row| row.get(0),
+    )?;
+    let (hourly_used, oldest_in_hour) = conn.query_row(
+        "SELECT COUNT(*), MIN(at) FROM charges WHERE user_id = ?1 AND at > ?2",
+        params![user_id, now - HOUR_MS],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(UserUsage {
+        free_used,
+        hourly_used,
+        oldest_in_hour,
+        credits: balance(conn, user_id)?,
+    })
+}
+
+/// Purchased credits of a user (0 when never granted any).
+pub fn balance(conn: &Connection, user_id: &str) -> Result<i64> {
+    let credits = conn
+        .query_row(
+            "SELECT credits FROM credit_balances WHERE user_id = ?1",
+            [user_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(credits.unwrap_or(0))
+}
+
+/// What the next search of a user would spend, or why it is refused.
+fn decide(usage: &UserUsage, now: i64) -> Result<ChargeKind> {
+    if usage.hourly_used >= HOURLY_LIMIT {
+        let leaves_at = usage.oldest_in_hour.unwrap_or(now) + HOUR_MS;
+        return Err(Error::api(ErrorCode::RateLimited).retry_after(secs_until(now, leaves_at)));
+    }
+    if usage.free_used < FREE_DAILY_CREDITS {
+        return Ok(ChargeKind::Free);
+    }
+    if usage.credits > 0 {
+        return Ok(ChargeKind::Purchased);
+    }
+    let midnight = next_midnight_ms(now);
+    Err(Error::api(ErrorCode::InsufficientCredits).retry_after(secs_until(now, midnight)))
+}
+
+fn guest_used(conn: &Connection, ip_hash: &str, now: i64) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM guest_charges WHERE ip_hash = ?1 AND day = ?2",
+        params![ip_hash, utc_day(now)],
+        |row| row.get(0),
+    )?)
+}
+
+fn check_guest(conn: &Connection, ip_hash: &str, now: i64) -> Result<u32> {
+    let used = guest_used(conn, ip_hash, now)?;
+    if used >= GUEST_DAILY_LIMIT {
+        let midnight = next_midnight_ms(now);
+        return Err(
+            Error::api(ErrorCode::GuestQuotaExceeded).retry_after(secs_until(now, midnight))
+        );
+    }
+    Ok(used)
+}
+
+/// Refuses early, before the expensive search, when the caller is out of
+/// quota (429 `GUEST_QUOTA_EXCEEDED` / `RATE_LIMITED`, 402
+/// `INSUFFICIENT_CREDITS`, each with `retry_after_secs`). Passing it does not
+/// reserve anything: [`charge`] decides for good.
+pub fn pre_check(conn: &Connection, clock: &dyn Clock, caller: &Caller) -> Result<()> {
+    let now = clock.now_ms();
+    match caller {
+        Caller::Guest { ip_hash } => check_guest(conn, ip_hash, now).map(drop),
+        Caller::User { user_id, .. } => decide(&user_usage(conn, user_id, now)?, now).map(drop),
+    }
+}
+
+/// Charges one successful search, re-checking every limit.
+///
+/// The caller must open `tx` with `TransactionBehavior::Immediate` (SQLite
+/// `BEGIN IMMEDIATE`), insert its own search record in it and commit; the
+/// write lock taken at `BEGIN` is what makes concurrent charges see each
+/// other, so no credit is spent twice. On `Err`, roll back (drop `tx`).
+pub fn charge(
+    tx: &Transaction,
+    clock: &dyn Clock,
+    caller: &Caller,
+    search_id: &str,
+) -> Result<Charge> {
+    let now = clock.now_ms();
+    match caller {
+        Caller::Guest { ip_hash } => charge_guest(tx, ip_hash, now, search_id),
+        Caller::User { user_id, .. } => charge_user(tx, user_id, now, search_id),
+    }
+}
+
+fn charge_guest(conn: &Connection, ip_hash: &str, now: i64, search_id: &str) -> Result<Charge> {
+    let used = check_guest(conn, ip_hash, now)?;
+    conn.execute(
+        "INSERT INTO guest_charges (ip_hash, day, at, search_id) VALUES (?1, ?2, ?3, ?4)",
+        params![ip_hash, utc_day(now), now, search_id],
+    )?;
+    Ok(Charge {
+        kind: ChargeKind::Guest,
+        remaining_today: GUEST_DAILY_LIMIT - used - 1,
+        credits: 0,
+    })
+}
+
+fn charge_user(conn: &Connection, user_id: &str, now: i64, search_id: &str) -> Result<Charge> {
+    let usage = user_usage(conn, user_id, now)?;
+    let kind = decide(&usage, now)?;
+    let mut credits = usage.credits;
+    if kind == ChargeKind::Purchased {
+        credits = spend_credit(conn, user_id, now)?;
+    }
+    conn.execute(
+        "INSERT INTO charges (user_id, at, kind, search_id) VALUES (?1, ?2, ?3, ?4)",
+        params![user_id, now, kind.as_str(), search_id],
+    )?;
+    let free_used = usage.free_used + u32::from(kind == ChargeKind::Free);
+    Ok(Charge {
+        kind,
+        remaining_today: FREE_DAILY_CREDITS.saturating_sub(free_used),
+        credits,
+    })
+}
+
+/// Takes one purchased credit; the `credits > 0` guard keeps the balance at
+/// or above zero even if a caller forgot `BEGIN IMMEDIATE`.
+fn spend_credit(conn: &Connection, user_id: &str, now: i64) -> Result<i64> {
+    let left = conn
+        .query_row(
+            "UPDATE credit_balances SET credits = credits - 1, updated_at = ?2
+             WHERE user_id = ?1 AND credits > 0 RETURNING credits",
+            params![user_id, now],
+            |row| row.get(0),
+        )
+        .optional()?;
+    left.ok_or_else(|| {
+        Error::api(ErrorCode::InsufficientCredits)
+            .retry_after(secs_until(now, next_midnight_ms(now)))
+    })
+}
+
+/// The numbers behind `GET /api/user/anime-credits`.
+pub fn credits_summary(
+    conn: &Connection,
+    clock: &dyn Clock,
+    user_id: &str,
+) -> Result<CreditsSummary> {
+    let now = clock.now_ms();
+    let usage = user_usage(conn, user_id, now)?;
+    let free_used = usage.free_used.min(FREE_DAILY_CREDITS);
+    Ok(CreditsSummary {
+        free_daily: FreeDaily {
+            limit: FREE_DAILY_CREDITS,
+            used: free_used,
+            remaining: FREE_DAILY_CREDITS - free_used,
+            resets_at: iso8601(next_midnight_ms(now)),
+        },
+        credits: usage.credits,
+        hourly: Hourly {
+            limit: HOURLY_LIMIT,
+            used: usage.hourly_used,
+            resets_at: iso8601(usage.oldest_in_hour.map_or(now, |t| t + HOUR_MS)),
+        },
+    })
+}
+
+/// Guest searches left today for an IP hash.
+pub fn guest_remaining(conn: &Connection, clock: &dyn Clock, ip_hash: &str) -> Result<u32> {
+    let used = guest_used(conn, ip_hash, clock.now_ms())?;
+    Ok(GUEST_DAILY_LIMIT.saturating_sub(used))
+}
+
+/// Housekeeping: forgets guest IP hashes from before yesterday (UTC).
+pub fn prune_guest_usage(conn: &Connection, clock: &dyn Clock) -> Result<usize> {
+    let keep_from = utc_day(clock.now_ms()) - 1;
+    Ok(conn.execute("DELETE FROM guest_charges WHERE day < ?1", [keep_from])?)
+}

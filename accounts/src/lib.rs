@@ -1,0 +1,40 @@
+//! Accounts for the scene search server: users, sessions, API keys, credits and quotas.
+//!
+//! No HTTP here: the server calls these functions from its extractors and
+//! handlers (inside `web::block`, as they use SQLite and PBKDF2) and maps
+//! [`Error`] to a response with [`Error::status`], [`Error::code`],
+//! [`Error::client_message`] and [`Error::retry_after_secs`].
+
+pub mod admin;
+pub mod api_keys;
+pub mod clock;
+pub mod cookie;
+pub mod credits;
+mod crypto;
+pub mod db;
+pub mod error;
+pub mod limiter;
+pub mod password;
+pub mod sessions;
+pub mod users;
+
+pub use admin::{MAX_GRANT, UserListing, grant_credits, list_users, set_disabled, show_credits};
+pub use api_keys::{
+    CreatedKey, KeyInfo, Page, authenticate_key, create_key, list_keys, revoke_key,
+};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use cookie::{
+    COOKIE_NAME, SECURE_COOKIE_NAME, encoded_cookie_value, sign_cookie, verify_cookie,
+};
+pub use credits::{
+    AuthVia, Caller, Charge, ChargeKind, CreditsSummary, charge, credits_summary, pre_check,
+};
+pub use crypto::ip_hash;
+pub use db::{migrate, open_connection, server_secret};
+pub use error::{Error, ErrorBody, ErrorCode, Result};
+pub use limiter::RateLimiter;
+pub use password::PasswordPolicy;
+pub use sessions::{
+    ActiveSession, ClientInfo, Session, SessionToken, SignedIn, get_session, sign_out,
+};
+pub use users::{Credentials, NewUser, User, sign_in, sign_up};

@@ -1,0 +1,265 @@
+//! Users: input rules, sign-up and sign-in with email and password.
+
+use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension, Row, Transaction};
+use rusqlite::{TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{Clock, iso8601};
+use crate::crypto::new_id;
+use crate::error::{Error, ErrorCode, Result};
+use crate::password::{PasswordPolicy, verify_password};
+use crate::sessions::{ClientInfo, SignedIn, create_session};
+
+const MAX_NAME_CHARS: usize = 100;
+const MAX_EMAIL_LEN: usize = 254;
+
+/// User JSON as better-auth sends it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub image: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Disabled by an operator; never sent to clients.
+    #[serde(skip)]
+    pub disabled: bool,
+}
+
+/// The columns [`user_from_row`] reads, for queries that alias `users` as `u`.
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at, u.disabled";
+
+pub(crate) fn user_from_row(row: &Row, at: usize) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(at)?,
+        name: row.get(at + 1)?,
+        email: row.get(at + 2)?,
+        email_verified: row.get(at + 3)?,
+        image: row.get(at + 4)?,
+        created_at: iso8601(row.get(at + 5)?),
+        updated_at: iso8601(row.get(at + 6)?),
+        disabled: row.get(at + 7)?,
+    })
+}
+
+/// The sign-up body.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub image: Option<String>,
+    pub remember_me: bool,
+}
+
+/// The sign-in body.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    pub remember_me: bool,
+}
+
+/// Lower-cases and checks an email address (one `@`, a dotted domain, no spaces).
+pub fn normalize_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    let invalid = || Error::api(ErrorCode::InvalidEmail);
+    if email.len() > MAX_EMAIL_LEN || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.contains('@'));
+    if local.is_empty() || !domain.contains('.') || !labels_ok {
+        return Err(invalid());
+    }
+    Ok(email)
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::with_message(
+            ErrorCode::ValidationError,
+            "Invalid body parameters: name is required",
+        ));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::with_message(
+            ErrorCode::ValidationError,
+            "Invalid body parameters: name must be at most 100 characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Creates a user and its first session. A taken email is refused with 422
+/// even when two sign-ups race: the unique index decides.
+pub fn sign_up(
+    conn: &Connection,
+    clock: &dyn Clock,
+    policy: &PasswordPolicy,
+    new: &NewUser,
+    client: &ClientInfo,
+) -> Result<SignedIn> {
+    let name = validate_name(&new.name)?;
+    let email = normalize_email(&new.email)?;
+    policy.validate(&new.password)?;
+    let hash = policy.hash(&new.password)?;
+    let now = clock.now_ms();
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let id = new_id()?;
+    insert_user(&tx, &id, &name, &email, new.image.as_deref(), &hash, now)?;
+    let (token, session) = create_session(&tx, now, &id, new.remember_me, client)?;
+    let user = user_by_id(&tx, &id)?.ok_or(Error::api(ErrorCode::UserNotFound))?;
+    tx.commit()?;
+    Ok(SignedIn {
+        token,
+        user,
+        session,
+    })
+}
+
+fn insert_user(
+    tx: &Transaction,
+    id: &str,
+    name: &str,
+    email: &str,
+    image: Option<&str>,
+    hash: &str,
+    now: i64,
+) -> Result<()> {
+    let inserted = tx.execute(
+        "INSERT INTO users (id, name, email, image, password_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![id, name, email, image, hash, now],
+    );
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(SqliteCode::ConstraintViolation) => {
+            Err(Error::api(ErrorCode::UserAlreadyExists))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Checks email and password and opens a session. Unknown email and wrong
+/// password give the same 401 after the same amount of hashing. A disabled
+/// account is told so only after the right password.
+pub fn sign_in(
+    conn: &Connection,
+    clock: &dyn Clock,
+    policy: &PasswordPolicy,
+    credentials: &Credentials,
+    client: &ClientInfo,
+) -> Result<SignedIn> {
+    let refused = || Error::api(ErrorCode::InvalidEmailOrPassword);
+    let email = normalize_email(&credentials.email).map_err(|_| refused())?;
+    let Some((user, hash)) = user_with_hash(conn, &email)? else {
+        policy.burn(&credentials.password);
+        return Err(refused());
+    };
+    if !verify_password(&hash, &credentials.password)? {
+        return Err(refused());
+    }
+    if user.disabled {
+        return Err(Error::api(ErrorCode::UserDisabled));
+    }
+    upgrade_hash(conn, clock, policy, &user.id, &hash, &credentials.password)?;
+    let now = clock.now_ms();
+    let (token, session) = create_session(conn, now, &user.id, credentials.remember_me, client)?;
+    Ok(SignedIn {
+        token,
+        user,
+        session,
+    })
+}
+
+/// Re-hashes with the policy's iteration count once it has been raised.
+fn upgrade_hash(
+    conn: &Connection,
+    clock: &dyn Clock,
+    policy: &PasswordPolicy,
+    user_id: &str,
+    stored: &str,
+    password: &str,
+) -> Result<()> {
+    if policy.needs_rehash(stored) {
+        conn.execute(
+            "UPDATE users SET password_hash = ?1, updated_at = ?2 WHERE id = ?3",
+            params![policy.hash(password)?, clock.now_ms(), user_id],
+        )?;
+    }
+    Ok(())
+}
+
+fn user_with_hash(conn: &Connection, email: &str) -> Result<Option<(User, String)>> {
+    let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?1");
+    let found = conn
+        .query_row(&sql, [email], |row| {
+            Ok((user_from_row(row, 0)?, row.get(8)?))
+        })
+        .optional()?;
+    Ok(found)
+}
+
+/// A user by id.
+pub fn user_by_id(conn: &Connection, id: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1");
+    Ok(conn
+        .query_row(&sql, [id], |row| user_from_row(row, 0))
+        .optional()?)
+}
+
+/// A user by email (normalised first); `USER_NOT_FOUND` when there is none.
+pub fn user_by_email(conn: &Connection, email: &str) -> Result<User> {
+    let email = normalize_email(email)?;
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?1");
+    conn.query_row(&sql, [&email], |row| user_from_row(row, 0))
+        .optional()?
+        .ok_or_else(|| {
+            Error::with_message(
+                ErrorCode::UserNotFound,
+                format!("No user with email {email}"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        assert_eq!(
+            normalize_email(" Ann@Example.COM ").unwrap(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "@example.com",
+            "ann@",
+            "ann@example",
+            "a b@x.io",
+            "a@@x.io",
+            "a@x..io",
+        ] {
+            assert_eq!(
+                normalize_email(bad).unwrap_err().code(),
+                ErrorCode::InvalidEmail,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn name_is_required() {
+        let err = validate_name("  ").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ValidationError);
+        assert!(err.client_message().contains("name"));
+    }
+}
