@@ -157,7 +157,7 @@ pub fn sign_in(
     client: &ClientInfo,
 ) -> Result<SignedIn> {
     let refused = || Error::api(ErrorCode::InvalidEmailOrPassword);
-    let email = normalize_email(&credentials.email).map_err(|_| refused())?;
+    let email = normalize_email(&credentials.email).unwrap_or_default();
     let Some((user, hash)) = user_with_hash(conn, &email)? else {
         policy.burn(&credentials.password);
         return Err(refused());

@@ -41,3 +41,12 @@ fn refusals_carry_code_message_and_retry() {
         serde_json::json!({"code": "RATE_LIMITED", "message": "Rate limit exceeded."})
     );
 }
+
+#[test]
+fn the_readme_table_lists_every_code_with_its_status() {
+    let readme = include_str!("../../README.md");
+    for code in ErrorCode::ALL {
+        let row = format!("| {} | {} |", code.as_str(), code.status());
+        assert!(readme.contains(&row), "README lacks {row}");
+    }
+}
