@@ -3,10 +3,11 @@
 use super::{Camera, Enter, EpisodeSpec, Fps, Motion, Shot, ShotKind};
 use crate::picture::{BackgroundDesign, CharacterDesign, Placement, Pose, Style};
 use crate::rng::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which part of an episode a shot belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Part {
     ColdOpen,
     /// Identical in every episode, at the same time offset.
