@@ -79,17 +79,89 @@ pub fn probe(file: &Path) -> Result<(u32, u32, f64)> {
     ))
 }
 
-/// Decodes the frame shown at `t` seconds (the last frame with pts <= t) as RGB.
-///
-/// Decodes from `window` seconds before `t` (at least one frame interval; longer for VFR files,
-/// whose last frame before `t` may be far back) and keeps the last frame decoded.
-pub fn frame_at(file: &Path, t: f64, window: f64, (w, h): (u32, u32)) -> Result<image::RgbImage> {
-    let start = (t - window).max(0.0);
-    let mut cmd = ffmpeg();
-    cmd.args(["-ss", &format!("{start:.6}"), "-i"]).arg(file);
+/// Start time (seconds) of the first video stream: MPEG-TS files start at about 1.4 s, not 0.
+pub fn start_time(file: &Path) -> Result<f64> {
+    let mut cmd = Command::new("ffprobe");
     cmd.args([
-        "-t",
-        &format!("{:.6}", t - start + 0.0005),
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "stream=start_time",
+        "-of",
+        "csv=p=0",
+    ]);
+    cmd.arg(file);
+    let out = run(cmd, file)?;
+    // MPEG-TS lists the stream once per program too: take the first value.
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .lines()
+        .find_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .unwrap_or(0.0))
+}
+
+/// Decodes the frame shown at `t` seconds after the first frame (the last frame with pts <= t), as RGB.
+///
+/// Where an input seek lands depends on the container (MPEG-TS may land after the target), so
+/// this seeks to a keyframe before `t - window`, keeps the original timestamps, selects frames by
+/// pts, and seeks further back when no frame of the window was decoded.
+pub fn frame_at(
+    file: &Path,
+    t: f64,
+    window: f64,
+    (w, h): (u32, u32),
+    fps: f64,
+) -> Result<image::RgbImage> {
+    let origin = start_time(file)?;
+    let mut back = window;
+    loop {
+        let start = (t - back).max(0.0);
+        if let Some(img) = decode_window(file, origin, [start, t], (w, h), fps)? {
+            return Ok(img);
+        }
+        if start == 0.0 {
+            return Err(Error::Invalid(format!(
+                "{}: no frame at or before {t:.3} s",
+                file.display()
+            )));
+        }
+        back = back * 2.0 + 1.0;
+    }
+}
+
+/// The last frame with pts in `[start, end]` (seconds from the first frame), if one was decoded.
+///
+/// Decoding runs on from the keyframe the seek found, so the last decoded frame up to `end` is
+/// the frame shown at `end` whenever any frame of the window was decoded.
+fn decode_window(
+    file: &Path,
+    origin: f64,
+    [start, end]: [f64; 2],
+    (w, h): (u32, u32),
+    fps: f64,
+) -> Result<Option<image::RgbImage>> {
+    let (from, to) = (origin + start - 1e-3, origin + end + 1e-4);
+    let count = ((end - start) * fps).ceil() as u32 + 2;
+    let filter = format!("select=between(t\\,{from:.6}\\,{to:.6}),showinfo");
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args([
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "info",
+        "-noaccurate_seek",
+        "-copyts",
+    ]);
+    cmd.args(["-ss", &format!("{start:.6}")])
+        .arg("-i")
+        .arg(file);
+    cmd.args([
+        "-frames:v",
+        &count.to_string(),
+        "-vf",
+        &filter,
         "-an",
         "-sn",
         "-f",
@@ -99,15 +171,28 @@ pub fn frame_at(file: &Path, t: f64, window: f64, (w, h): (u32, u32)) -> Result<
         "-",
     ]);
     let out = run(cmd, file)?;
+    let kept = showinfo_times(&String::from_utf8_lossy(&out.stderr));
     let size = (w * h * 3) as usize;
-    if out.stdout.len() < size {
-        return Err(Error::Invalid(format!(
-            "{}: no frame decoded at {t:.3} s",
-            file.display()
-        )));
-    }
-    let last =
-        out.stdout[out.stdout.len() / size * size - size..out.stdout.len() / size * size].to_vec();
-    image::RgbImage::from_raw(w, h, last)
-        .ok_or_else(|| Error::Invalid("frame size mismatch".into()))
+    let last = kept
+        .iter()
+        .rposition(|&pts| pts <= to)
+        .filter(|&k| (k + 1) * size <= out.stdout.len());
+    Ok(last.and_then(|k| {
+        image::RgbImage::from_raw(w, h, out.stdout[k * size..(k + 1) * size].to_vec())
+    }))
+}
+
+/// The `pts_time` of every frame the showinfo filter logged, in order.
+fn showinfo_times(log: &str) -> Vec<f64> {
+    log.lines()
+        .filter(|l| l.contains("showinfo") && l.contains(" n:"))
+        .filter_map(|l| {
+            l.split("pts_time:")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect()
 }
