@@ -143,8 +143,9 @@ fn decode_window(
     fps: f64,
 ) -> Result<Option<image::RgbImage>> {
     let (from, to) = (origin + start - 1e-3, origin + end + 1e-4);
-    let count = ((end - start) * fps).ceil() as u32 + 2;
-    let filter = format!("select=between(t\\,{from:.6}\\,{to:.6}),showinfo");
+    let count = ((end - start) * fps).ceil() as u32 + 3;
+    // Frames from the window on; `count` stops decoding just past its end, not at the end of file.
+    let filter = format!("select=gte(t\\,{from:.6}),showinfo");
     let mut cmd = Command::new("ffmpeg");
     cmd.args([
         "-hide_banner",

@@ -7,7 +7,7 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x5EED_0F_A17E)
+        Rng(seed ^ 0x005E_ED0F_A17E)
     }
 
     /// An independent generator derived from this seed and a label (stable sub-streams).

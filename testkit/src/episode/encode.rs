@@ -152,7 +152,10 @@ pub fn encode_frames(
         "-i",
         "-",
     ]);
-    cmd.args(profile.output_args(w, h)?).arg("-y").arg(out);
+    cmd.args(profile.output_args(w, h)?);
+    // A keyframe every two seconds keeps seeking (query extraction) cheap.
+    cmd.args(["-g", &((fps.value() * 2.0).round() as u32).to_string()]);
+    cmd.arg("-y").arg(out);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
