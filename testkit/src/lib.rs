@@ -1,4 +1,15 @@
 //! Deterministic anime-like fixture footage, libraries, ground truth and screenshot distortions for tests, evaluation and benchmarks.
+//!
+//! Layers, bottom up:
+//! - [`picture`]: cel-shaded backgrounds, characters, title cards, speed lines (world units, any size).
+//! - [`episode`]: an anime's plan (style, cast, backgrounds, shared opening, episodes as shot lists);
+//!   every frame is a hashable [`episode::FrameSpec`], so equal specs are identical frames and the
+//!   ground truth ([`episode::AnimeTruth`]) is exact. Rendering blits cached drawings; encoding
+//!   pipes raw RGB into the `ffmpeg` CLI.
+//! - [`library`]: folders of episodes in release naming conventions plus `truth.json`.
+//! - [`distort`] and [`queries`]: screenshot classes and query sets with the acceptable answers.
+//!
+//! Everything is a pure function of the seed; only the encoded bytes depend on the ffmpeg build.
 
 pub mod distort;
 pub mod episode;

@@ -205,9 +205,9 @@ fn fps_of(i: usize) -> Fps {
     [
         Fps::NTSC_FILM,
         Fps::FILM,
-        Fps::NTSC_FILM,
-        Fps::PAL,
         Fps::NTSC_VIDEO,
+        Fps::PAL,
+        Fps::NTSC_FILM,
     ][i % 5]
 }
 

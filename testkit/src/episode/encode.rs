@@ -1,6 +1,6 @@
 //! Encoding rendered frames by piping raw RGB into the `ffmpeg` CLI with a codec/container profile.
 
-use super::{AnimeSpec, Fps, Renderer};
+use super::{AnimeSpec, Fps, FrameSpec, Renderer};
 use crate::{Error, Result, ffmpeg};
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
@@ -201,6 +201,18 @@ pub fn encode(
 ) -> Result<()> {
     let ep = &anime.episodes[episode];
     let mut renderer = Renderer::new(anime, w, h);
-    let frames = (0..ep.frames()).map(move |i| renderer.frame(&ep.frame_spec(i)));
+    let mut last: Option<(FrameSpec, RgbImage)> = None;
+    // Held drawings repeat their spec: reuse the pixels instead of rendering again.
+    let frames = (0..ep.frames()).map(move |i| {
+        let spec = ep.frame_spec(i);
+        match &last {
+            Some((s, img)) if *s == spec => img.clone(),
+            _ => {
+                let img = renderer.frame(&spec);
+                last = Some((spec, img.clone()));
+                img
+            }
+        }
+    });
     encode_frames(frames, (w, h), ep.fps, profile, out)
 }

@@ -25,6 +25,44 @@ fn planning_and_rendering_are_deterministic() {
 }
 
 #[test]
+fn still_crops_and_full_drawings_render_the_same_pixels() {
+    let a = small_anime(8);
+    let ep = &a.episodes[0];
+    let view = (0..ep.frames())
+        .map(|i| ep.frame_spec(i))
+        .find(|s| {
+            matches!(
+                s,
+                FrameSpec::View {
+                    speed_lines: None,
+                    ..
+                }
+            )
+        })
+        .unwrap();
+    let FrameSpec::View {
+        drawing, camera, ..
+    } = &view
+    else {
+        unreachable!()
+    };
+    let moved = Camera {
+        x: camera.x + 40,
+        ..*camera
+    };
+    let other = FrameSpec::View {
+        drawing: drawing.clone(),
+        camera: moved,
+        speed_lines: None,
+    };
+    let mut cropped = Renderer::new(&a, 320, 180);
+    let mut full = Renderer::new(&a, 320, 180);
+    full.frame(&view);
+    full.frame(&other);
+    assert_eq!(cropped.frame(&view), full.frame(&view));
+}
+
+#[test]
 fn episodes_last_as_long_as_asked() {
     let a = small_anime(1);
     for ep in &a.episodes {

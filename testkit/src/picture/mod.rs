@@ -24,11 +24,23 @@ pub struct Actor<'a> {
 /// Paints actors over a copy of a rendered background (`scale` = its pixels per world unit).
 pub fn compose(background: &RgbImage, scale: f32, style: &Style, actors: &[Actor]) -> RgbImage {
     let mut img = background.clone();
-    let mut canvas = canvas(&mut img, scale, style);
+    paint_actors(&mut img, [0.0; 2], scale, style, actors);
+    img
+}
+
+/// Paints actors into `img`, a crop whose top-left is at pixel `origin` of the full picture.
+pub fn paint_actors(
+    img: &mut RgbImage,
+    origin: [f32; 2],
+    scale: f32,
+    style: &Style,
+    actors: &[Actor],
+) {
+    let mut canvas = canvas(img, scale, style);
+    canvas.origin = origin;
     for a in actors {
         draw_character(&mut canvas, style, a.design, &a.pose, &a.at);
     }
-    img
 }
 
 /// A canvas over `img` using the style's line width and light.
@@ -38,6 +50,7 @@ pub fn canvas<'a>(img: &'a mut RgbImage, scale: f32, style: &Style) -> Canvas<'a
         scale,
         line_px: (style.line_width * scale).max(1.2),
         light: style.light,
+        origin: [0.0; 2],
     }
 }
 
@@ -94,6 +107,7 @@ pub fn speed_lines(img: &mut RgbImage, seed: u64, phase: u32, color: Color) {
         scale,
         line_px: 0.0,
         light: [1.0, 0.0],
+        origin: [0.0; 2],
     };
     for _ in 0..48 {
         let a = rng.float(0.0, std::f32::consts::TAU);

@@ -159,6 +159,8 @@ pub struct Canvas<'a> {
     pub line_px: f32,
     /// Unit vector pointing from lit towards shadowed side.
     pub light: [f32; 2],
+    /// Pixel position of this image's top-left corner in the full picture (drawing into a crop).
+    pub origin: [f32; 2],
 }
 
 impl Canvas<'_> {
@@ -170,8 +172,14 @@ impl Canvas<'_> {
         } else {
             1.0
         };
-        let (px0, py0) = (self.px(b[0]) - pad, self.px(b[1]) - pad);
-        let (px1, py1) = (self.px(b[2]) + pad, self.px(b[3]) + pad);
+        let (px0, py0) = (
+            self.px(b[0]) - pad - self.origin[0],
+            self.px(b[1]) - pad - self.origin[1],
+        );
+        let (px1, py1) = (
+            self.px(b[2]) + pad - self.origin[0],
+            self.px(b[3]) + pad - self.origin[1],
+        );
         let (w, h) = (self.img.width() as f32, self.img.height() as f32);
         let (xs, xe) = (px0.max(0.0) as u32, px1.min(w).max(0.0) as u32);
         let (ys, ye) = (py0.max(0.0) as u32, py1.min(h).max(0.0) as u32);
@@ -179,7 +187,10 @@ impl Canvas<'_> {
         let ext = ((b[2] - b[0]).hypot(b[3] - b[1]) / 2.0).max(1e-6);
         for y in ys..ye {
             for x in xs..xe {
-                let p = [(x as f32 + 0.5) / self.scale, (y as f32 + 0.5) / self.scale];
+                let p = [
+                    (x as f32 + self.origin[0] + 0.5) / self.scale,
+                    (y as f32 + self.origin[1] + 0.5) / self.scale,
+                ];
                 if let Some(c) = self.color_at(shape, paint, p, center, ext) {
                     self.img.put_pixel(x, y, Rgb(c));
                 }
@@ -240,6 +251,7 @@ mod tests {
             scale: 100.0,
             line_px: 2.0,
             light: [1.0, 0.0],
+            origin: [0.0; 2],
         }
     }
 

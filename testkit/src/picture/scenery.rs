@@ -69,6 +69,7 @@ impl BackgroundDesign {
             scale,
             line_px: (style.line_width * scale).max(1.2),
             light: style.light,
+            origin: [0.0; 2],
         };
         let mut art = Art {
             c: &mut canvas,
