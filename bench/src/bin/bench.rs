@@ -1,0 +1,275 @@
+//! `just bench`: indexing speed as a ratio to FFmpeg decoding the same file
+//! with the same threads, index bytes per kept frame, peak memory, and the
+//! time a 1920x1080 JPEG screenshot takes from bytes to answers. Prints a
+//! Markdown section and, with `--write`, puts it into docs/BENCHMARKS.md.
+
+use anyhow::Context;
+use bench::stats::percentile;
+use clap::Parser;
+use shared::query::{DecodeLimits, decode_image, search_image};
+use shared::{Index, QueryOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use testkit::episode::{AnimeSpec, Fps, Profile, encode};
+
+#[derive(Parser)]
+#[command(about = "Measure indexing and query speed on a generated episode")]
+struct Args {
+    /// Length of the generated 1080p H.264 episode, in seconds.
+    #[arg(long, default_value_t = 600.0)]
+    seconds: f64,
+    /// Threads for both FFmpeg and the indexer (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    #[arg(long, default_value = "target/bench")]
+    work: PathBuf,
+    /// Replace the indexing section of this Markdown file (docs/BENCHMARKS.md).
+    #[arg(long)]
+    write: Option<PathBuf>,
+}
+
+const BEGIN: &str = "<!-- bench:indexing:begin -->";
+const END: &str = "<!-- bench:indexing:end -->";
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let episode = generate_episode(&args)?;
+    let library = library_with(&args.work, &episode)?;
+    let index_path = args.work.join("index.bin");
+    let (index_time, peak_rss_kb) = time_indexer(&library, &index_path, threads)?;
+    let ffmpeg_time = time_ffmpeg(&episode, threads)?;
+    let index = Index::open(&index_path)?;
+    let query = time_queries(&index, &episode, &args.work)?;
+    let section = render(
+        &args,
+        threads,
+        &index,
+        index_time,
+        ffmpeg_time,
+        peak_rss_kb,
+        &query,
+    );
+    print!("{section}");
+    if let Some(path) = &args.write {
+        write_section(path, &section)?;
+    }
+    Ok(())
+}
+
+fn generate_episode(args: &Args) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(&args.work)?;
+    let path = args
+        .work
+        .join(format!("episode-{}s-1080p.mp4", args.seconds));
+    if !path.exists() {
+        eprintln!("bench: rendering a {} s 1080p H.264 episode", args.seconds);
+        let anime = AnimeSpec::generate(0, 7, 1, args.seconds, Fps::NTSC_FILM);
+        let profile = Profile::for_codec(testkit::episode::Codec::H264);
+        encode(&anime, 0, (1920, 1080), &profile, &path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(path)
+}
+
+/// A one-anime library holding a link to the episode.
+fn library_with(work: &Path, episode: &Path) -> anyhow::Result<PathBuf> {
+    let lib = work.join("library");
+    let dir = lib.join("Bench Anime");
+    std::fs::create_dir_all(&dir)?;
+    let link = dir.join("Bench Anime - 01 [1080p].mp4");
+    if !link.exists() {
+        std::fs::hard_link(episode, &link)
+            .or_else(|_| std::fs::copy(episode, &link).map(|_| ()))?;
+    }
+    Ok(lib)
+}
+
+/// Wall time of a full build (best of two) and the indexer's peak RSS.
+fn time_indexer(lib: &Path, index: &Path, threads: usize) -> anyhow::Result<(Duration, u64)> {
+    let indexer = sibling_binary("indexer")?;
+    let mut best = Duration::MAX;
+    for _ in 0..2 {
+        let _ = std::fs::remove_file(index);
+        let started = Instant::now();
+        let status = Command::new(&indexer)
+            .args([
+                "build",
+                &lib.to_string_lossy(),
+                "-o",
+                &index.to_string_lossy(),
+                "--quiet",
+            ])
+            .args(["--threads", &threads.to_string()])
+            .status()?;
+        anyhow::ensure!(status.success(), "indexer build failed");
+        best = best.min(started.elapsed());
+    }
+    // Children's peak RSS so far: only indexer runs have finished yet.
+    Ok((best, children_peak_rss_kb()))
+}
+
+fn time_ffmpeg(episode: &Path, threads: usize) -> anyhow::Result<Duration> {
+    let mut best = Duration::MAX;
+    for _ in 0..2 {
+        let started = Instant::now();
+        let status = Command::new("ffmpeg")
+            .args([
+                "-v",
+                "error",
+                "-nostdin",
+                "-threads",
+                &threads.to_string(),
+                "-i",
+            ])
+            .arg(episode)
+            .args(["-f", "null", "-"])
+            .status()
+            .context("running ffmpeg")?;
+        anyhow::ensure!(status.success(), "ffmpeg failed");
+        best = best.min(started.elapsed());
+    }
+    Ok(best)
+}
+
+fn children_peak_rss_kb() -> u64 {
+    // SAFETY: getrusage fills the struct we pass; no other invariants.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage.ru_maxrss as u64
+    }
+}
+
+/// The indexer next to this binary (same cargo profile).
+fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    let path = me.with_file_name(name);
+    anyhow::ensure!(
+        path.exists(),
+        "{} not built; run `cargo build --release -p indexer`",
+        path.display()
+    );
+    Ok(path)
+}
+
+/// Milliseconds per stage of a 1920x1080 JPEG screenshot's search.
+struct QueryTimes {
+    decode: Vec<f64>,
+    hash_and_search: Vec<f64>,
+    total: Vec<f64>,
+    frames: u64,
+}
+
+fn time_queries(index: &Index, episode: &Path, work: &Path) -> anyhow::Result<QueryTimes> {
+    let shot = work.join("screenshot-1080p.jpg");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-nostdin", "-ss", "33", "-i"])
+        .arg(episode)
+        .args(["-frames:v", "1", "-q:v", "4"])
+        .arg(&shot)
+        .status()?;
+    anyhow::ensure!(status.success(), "ffmpeg could not cut a screenshot");
+    let bytes = std::fs::read(&shot)?;
+    let mut t = QueryTimes {
+        decode: vec![],
+        hash_and_search: vec![],
+        total: vec![],
+        frames: index.frame_count(),
+    };
+    for _ in 0..30 {
+        let start = Instant::now();
+        let img = decode_image(&bytes, &DecodeLimits::default())?;
+        let decoded = start.elapsed();
+        let hits = search_image(index, &img, &QueryOptions::default());
+        let total = start.elapsed();
+        anyhow::ensure!(!hits.is_empty(), "the screenshot found nothing");
+        t.decode.push(ms(decoded));
+        t.hash_and_search.push(ms(total - decoded));
+        t.total.push(ms(total));
+    }
+    Ok(t)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn render(
+    args: &Args,
+    threads: usize,
+    index: &Index,
+    index_time: Duration,
+    ffmpeg_time: Duration,
+    peak_rss_kb: u64,
+    q: &QueryTimes,
+) -> String {
+    let ratio = index_time.as_secs_f64() / ffmpeg_time.as_secs_f64();
+    let bpf = index.file_len() as f64 / index.frame_count().max(1) as f64;
+    let p = |v: &Vec<f64>, x: f64| percentile(v, x).unwrap_or(f64::NAN);
+    format!(
+        "{BEGIN}\n## Indexing and query front end\n\n\
+Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
+| what | measured | target |\n|---|---|---|\n\
+| `indexer build` of a generated {seconds} s 1080p H.264 episode, {threads} threads | {it:.2} s | |\n\
+| `ffmpeg -threads {threads} -i EP -f null -` on the same file | {ft:.2} s | |\n\
+| ratio indexer / ffmpeg | **{ratio:.2}** | <= 1.3 |\n\
+| kept frames | {frames} | |\n\
+| index bytes per kept frame, everything included | **{bpf:.2}** | <= 16 |\n\
+| indexer peak resident memory | {rss:.0} MiB | |\n\
+| 1920x1080 JPEG screenshot: decode, p50 / p99 | {d50:.1} / {d99:.1} ms | |\n\
+| border cut, 6 hashes (crops, mirror), search, grouping: p50 / p99 ({qf} frames) | {s50:.2} / {s99:.2} ms | |\n\
+| whole query, p50 / p99 | {t50:.1} / {t99:.1} ms | |\n\
+{END}\n",
+        seconds = args.seconds,
+        date = today(),
+        machine = machine(),
+        it = index_time.as_secs_f64(),
+        ft = ffmpeg_time.as_secs_f64(),
+        frames = index.frame_count(),
+        rss = peak_rss_kb as f64 / 1024.0,
+        d50 = p(&q.decode, 50.0),
+        d99 = p(&q.decode, 99.0),
+        s50 = p(&q.hash_and_search, 50.0),
+        s99 = p(&q.hash_and_search, 99.0),
+        t50 = p(&q.total, 50.0),
+        t99 = p(&q.total, 99.0),
+        qf = q.frames,
+    )
+}
+
+fn today() -> String {
+    let out = Command::new("date").args(["-u", "+%Y-%m-%d"]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}
+
+/// Replaces the marked section of `path`, or appends it.
+fn write_section(path: &Path, section: &str) -> anyhow::Result<()> {
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n\n".into());
+    let new = match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if b < e => format!(
+            "{}{}{}",
+            &old[..b],
+            section.trim_end(),
+            &old[e + END.len()..]
+        ),
+        _ => format!("{}\n{}", old.trim_end(), section),
+    };
+    std::fs::write(path, new).with_context(|| format!("writing {}", path.display()))
+}

@@ -1,0 +1,275 @@
+//! `just eval`: accuracy of the real query code on realistic generated
+//! footage. Builds a library (unless already there), indexes it with the
+//! indexer library, cuts distorted screenshots at random times, searches
+//! each one and prints top-1/top-5 accuracy per distortion class, the rate
+//! of confident answers for videos that are not indexed, and the
+//! similarity of right and wrong answers.
+
+use anyhow::Context;
+use bench::stats::{percentile, rate};
+use clap::Parser;
+use rayon::prelude::*;
+use shared::query::{DecodeLimits, SearchHit, decode_image, search_image};
+use shared::{Index, QueryOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use testkit::distort::Class;
+use testkit::library::{LibraryOptions, SizeProfile, Truth};
+use testkit::queries::{Query, QuerySet};
+
+#[derive(Parser)]
+#[command(about = "Measure search accuracy on generated footage")]
+struct Args {
+    /// Where the libraries, queries and index are kept between runs.
+    #[arg(long, default_value = "target/eval")]
+    work: PathBuf,
+    /// Screenshots per distortion class.
+    #[arg(long, default_value_t = 30)]
+    per_class: usize,
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Write the table to this Markdown file too (e.g. docs/ACCURACY.md).
+    #[arg(long)]
+    write: Option<PathBuf>,
+    /// Also list every wrong answer.
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// What happened to one screenshot.
+struct Outcome<'a> {
+    query: &'a Query,
+    top1: bool,
+    top5: bool,
+    similarity: Option<f64>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let (lib, queries) = prepare(&args)?;
+    let index_path = args.work.join("index.bin");
+    build_index(&lib, &index_path)?;
+    let index = Index::open(&index_path)?;
+    let truth = Truth::load(&lib.join("truth.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let set = QuerySet::load(&queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let outcomes: Vec<Outcome> = set
+        .queries
+        .par_iter()
+        .map(|q| evaluate(&index, &truth, &queries, q))
+        .collect::<anyhow::Result<_>>()?;
+    if args.verbose {
+        print_misses(&outcomes);
+    }
+    let report = report(&index, &outcomes, &args);
+    print!("{report}");
+    if let Some(path) = &args.write {
+        std::fs::write(path, report).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Generates the indexed library, a library that stays out of the index,
+/// and the screenshots, unless a previous run left them.
+fn prepare(args: &Args) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let (lib, other, queries) = (
+        args.work.join("lib"),
+        args.work.join("unindexed"),
+        args.work.join("queries"),
+    );
+    let tk = |e: testkit::Error| anyhow::anyhow!("{e}");
+    if !lib.join("truth.json").exists() {
+        eprintln!("eval: generating the indexed library in {}", lib.display());
+        testkit::library::build(&lib, &library_options(4, 3, 75.0, args.seed)).map_err(tk)?;
+    }
+    if !other.join("truth.json").exists() {
+        eprintln!(
+            "eval: generating the un-indexed library in {}",
+            other.display()
+        );
+        testkit::library::build(&other, &library_options(2, 2, 60.0, args.seed + 1)).map_err(tk)?;
+    }
+    if !queries.join("queries.json").exists() {
+        eprintln!("eval: cutting {} screenshots per class", args.per_class);
+        let opts = testkit::queries::QueryOptions {
+            per_class: args.per_class,
+            seed: args.seed + 2,
+            classes: Class::ALL.to_vec(),
+            jobs: 2,
+        };
+        testkit::queries::make(&lib, &queries, &opts, Some(&other)).map_err(tk)?;
+    }
+    Ok((lib, queries))
+}
+
+fn library_options(anime: usize, episodes: u32, seconds: f64, seed: u64) -> LibraryOptions {
+    LibraryOptions {
+        anime,
+        episodes,
+        seconds,
+        seed,
+        profile: SizeProfile::Eval,
+        jobs: 2,
+    }
+}
+
+fn build_index(lib: &Path, index: &Path) -> anyhow::Result<()> {
+    let opts = indexer::build::BuildOptions {
+        library: lib.to_path_buf(),
+        output: index.to_path_buf(),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let report = indexer::build::build(&opts, &indexer::progress::Silent)?;
+    anyhow::ensure!(
+        report.skipped.is_empty(),
+        "videos skipped: {:?}",
+        report.skipped
+    );
+    eprintln!(
+        "eval: index of {} frames ({} decoded now, {} reused)",
+        report.frames, report.indexed, report.reused
+    );
+    Ok(())
+}
+
+fn evaluate<'a>(
+    index: &Index,
+    truth: &Truth,
+    dir: &Path,
+    q: &'a Query,
+) -> anyhow::Result<Outcome<'a>> {
+    let path = dir.join(&q.image);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let img = decode_image(&bytes, &DecodeLimits::default())?;
+    let hits = search_image(index, &img, &QueryOptions::default());
+    let right = |h: &SearchHit| q.indexed && is_right(truth, q, h);
+    Ok(Outcome {
+        query: q,
+        top1: hits.first().is_some_and(right),
+        top5: hits.iter().any(right),
+        similarity: hits.first().map(|h| h.similarity),
+    })
+}
+
+/// Right: the same content (any episode, for a repeated opening), or the
+/// same video with the time inside the returned span or within 1 s.
+fn is_right(truth: &Truth, q: &Query, hit: &SearchHit) -> bool {
+    let Some(v) = truth.video(&q.video) else {
+        return false;
+    };
+    let answer = truth
+        .videos
+        .iter()
+        .position(|tv| tv.path.ends_with(&hit.filename));
+    let Some(a) = answer else { return false };
+    let answer_path = &truth.videos[a].path;
+    let in_span = a == v && hit.from - 0.05 <= q.time && q.time <= hit.to + 0.05;
+    in_span || truth.is_right(v, q.time, answer_path, hit.at, 1.0)
+}
+
+fn print_misses(outcomes: &[Outcome]) {
+    for o in outcomes.iter().filter(|o| o.query.indexed && !o.top1) {
+        eprintln!(
+            "miss {} {} at {:.2} (similarity {:?})",
+            o.query.image, o.query.video, o.query.time, o.similarity
+        );
+    }
+}
+
+/// The minimum top-1 accuracy `matching.md` sets for a class.
+fn target(class: &str) -> f64 {
+    match class {
+        "clean" | "jpeg40" | "w320" | "brightness" => 99.0,
+        "crop4" => 95.0,
+        "chrome" => 90.0,
+        _ => 97.0,
+    }
+}
+
+fn report(index: &Index, outcomes: &[Outcome], args: &Args) -> String {
+    let mut by_class: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
+    for o in outcomes.iter().filter(|o| o.query.indexed) {
+        by_class.entry(o.query.class.as_str()).or_default().push(o);
+    }
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Index: {} frames, {} videos; {} screenshots per class, seed {}.\n\n",
+        index.frame_count(),
+        index.videos().len(),
+        args.per_class,
+        args.seed
+    ));
+    out.push_str("| class | n | top-1 % | top-5 % | target top-1 % | confident (>= 0.9) % |\n|---|---|---|---|---|---|\n");
+    for class in Class::ALL.iter().map(|c| c.name()) {
+        let Some(os) = by_class.get(class) else {
+            continue;
+        };
+        let n = os.len();
+        let top1 = os.iter().filter(|o| o.top1).count();
+        let top5 = os.iter().filter(|o| o.top5).count();
+        let confident = os
+            .iter()
+            .filter(|o| o.similarity.is_some_and(|s| s >= 0.9))
+            .count();
+        let pass = if rate(top1, n) >= target(class) {
+            ""
+        } else {
+            " (below)"
+        };
+        out.push_str(&format!(
+            "| {class} | {n} | {:.1}{pass} | {:.1} | {:.0} | {:.1} |\n",
+            rate(top1, n),
+            rate(top5, n),
+            target(class),
+            rate(confident, n)
+        ));
+    }
+    out.push_str(&unindexed_line(outcomes));
+    out.push_str(&similarity_lines(outcomes));
+    out
+}
+
+fn unindexed_line(outcomes: &[Outcome]) -> String {
+    let un: Vec<&Outcome> = outcomes.iter().filter(|o| !o.query.indexed).collect();
+    let confident = un
+        .iter()
+        .filter(|o| o.similarity.is_some_and(|s| s >= 0.9))
+        .count();
+    format!(
+        "\nNot indexed: {} screenshots, {confident} confident answers ({:.1} %, target < 1 %).\n",
+        un.len(),
+        rate(confident, un.len())
+    )
+}
+
+fn similarity_lines(outcomes: &[Outcome]) -> String {
+    let sims = |f: &dyn Fn(&Outcome) -> bool| -> Vec<f64> {
+        outcomes
+            .iter()
+            .filter(|o| f(o))
+            .filter_map(|o| o.similarity)
+            .collect()
+    };
+    let right = sims(&|o| o.query.indexed && o.top1);
+    let wrong = sims(&|o| o.query.indexed && !o.top1);
+    let unindexed = sims(&|o| !o.query.indexed);
+    let mut out = String::from(
+        "\n| top-1 answers | n | min | p10 | p50 | p90 | max |\n|---|---|---|---|---|---|---|\n",
+    );
+    for (name, v) in [
+        ("right", &right),
+        ("wrong", &wrong),
+        ("not indexed", &unindexed),
+    ] {
+        let p = |x: f64| percentile(v, x).map_or("-".into(), |s| format!("{s:.3}"));
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} | {} | {} | {} |\n",
+            v.len(),
+            p(0.0),
+            p(10.0),
+            p(50.0),
+            p(90.0),
+            p(100.0)
+        ));
+    }
+    out
+}

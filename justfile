@@ -1,0 +1,40 @@
+# Tasks for developers and operators. `just --list` shows them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Everything CI checks: formatting, lints, the whole test suite.
+test:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo test --workspace
+
+# Build release binaries.
+build:
+    cargo build --release --workspace
+
+# Generate a small sample library, index it, search one screenshot of it,
+# then serve it.
+demo: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    mkdir -p data
+    if [ ! -f data/sample-library/truth.json ]; then
+        ./target/release/testkit library data/sample-library --profile small --anime 2 --episodes 2 --seconds 20
+    fi
+    ./target/release/indexer build data/sample-library -o data/index.bin
+    ./target/release/indexer stats data/index.bin
+    first=$(find data/sample-library -name '*.mkv' -o -name '*.mp4' | sort | head -n 1)
+    ffmpeg -v error -y -ss 7 -i "$first" -frames:v 1 -q:v 5 data/sample-screenshot.jpg
+    ./target/release/indexer query data/index.bin data/sample-screenshot.jpg
+    if [ -x ./target/release/server ]; then
+        echo "Try: curl -F image=@data/sample-screenshot.jpg http://127.0.0.1:8080/api/anime/search"
+        ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080
+    fi
+
+# Accuracy of the query pipeline on generated footage; rewrites docs/ACCURACY.md.
+eval *ARGS:
+    cargo run --release -p bench --bin eval -- --write docs/ACCURACY.md {{ARGS}}
+
+# Indexing speed against FFmpeg's own decoding, index size, memory; see docs/BENCHMARKS.md.
+bench *ARGS:
+    cargo run --release -p bench --bin bench -- {{ARGS}}
