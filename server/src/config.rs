@@ -1,0 +1,164 @@
+//! Command-line flags (each also an environment variable) and the one
+//! checked `Config` they become, passed down by reference from `main`.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Raw flags as clap parses them.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "Anime scene search HTTP server")]
+pub struct Args {
+    /// Index file written by `indexer build`; reloaded when replaced.
+    #[arg(long, env = "SERVER_INDEX", default_value = "data/index.bin")]
+    pub index: PathBuf,
+    /// SQLite database; created with its schema on first start.
+    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db")]
+    pub database: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "SERVER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Secret for cookie signing and IP hashing (at least 32 characters);
+    /// when absent one is generated once and kept in the database.
+    #[arg(long, env = "SERVER_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Origin allowed to send cookie-authenticated requests (repeatable;
+    /// comma-separated in the environment variable).
+    #[arg(
+        long = "trusted-origin",
+        env = "SERVER_TRUSTED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub trusted_origins: Vec<String>,
+    /// Believe `X-Forwarded-For` (only behind a reverse proxy you run).
+    #[arg(long, env = "SERVER_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Let `url` searches fetch from loopback addresses (tests, closed
+    /// networks). Other private ranges stay refused.
+    #[arg(long, env = "SERVER_ALLOW_LOOPBACK_URLS")]
+    pub allow_loopback_urls: bool,
+    /// Turn the guest daily quota off: for benchmarks and closed
+    /// deployments only.
+    #[arg(long, env = "SERVER_NO_GUEST_QUOTA")]
+    pub no_guest_quota: bool,
+    /// Searches a guest may make per UTC day.
+    #[arg(long, env = "SERVER_GUEST_DAILY_LIMIT", default_value_t = 5)]
+    pub guest_daily_limit: u32,
+    /// How often the index path is checked for a new file, in milliseconds.
+    #[arg(long, env = "SERVER_INDEX_POLL_MS", default_value_t = 1000)]
+    pub index_poll_ms: u64,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "SERVER_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+/// The checked configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub index: PathBuf,
+    pub database: PathBuf,
+    pub listen: SocketAddr,
+    pub secret: Option<String>,
+    pub trusted_origins: Vec<String>,
+    pub trust_proxy: bool,
+    pub allow_loopback_urls: bool,
+    /// `None` when guest searches are unlimited.
+    pub guest_daily_limit: Option<u32>,
+    pub index_poll: Duration,
+    pub workers: usize,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("--secret must be at least 32 characters long")]
+    ShortSecret,
+    #[error("--trusted-origin {0:?} is not an origin such as https://example.com")]
+    BadOrigin(String),
+    #[error("--index-poll-ms must be at least 10")]
+    PollTooFast,
+    #[error("--workers must be at least 1")]
+    NoWorkers,
+}
+
+impl Config {
+    /// Parses `argv` (and the environment) into a checked configuration.
+    pub fn try_parse_from<I, T>(argv: I) -> Result<Config, ParseError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let args = Args::try_parse_from(argv).map_err(ParseError::Clap)?;
+        Config::from_args(args).map_err(ParseError::Invalid)
+    }
+
+    pub fn from_args(a: Args) -> Result<Config, ConfigError> {
+        if a.secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(ConfigError::ShortSecret);
+        }
+        let trusted_origins = a
+            .trusted_origins
+            .iter()
+            .filter(|o| !o.is_empty())
+            .map(|o| normalize_origin(o))
+            .collect::<Result<Vec<_>, _>>()?;
+        if a.index_poll_ms < 10 {
+            return Err(ConfigError::PollTooFast);
+        }
+        let workers = a.workers.unwrap_or_else(default_workers);
+        if workers == 0 {
+            return Err(ConfigError::NoWorkers);
+        }
+        Ok(Config {
+            index: a.index,
+            database: a.database,
+            listen: a.listen,
+            secret: a.secret,
+            trusted_origins,
+            trust_proxy: a.trust_proxy,
+            allow_loopback_urls: a.allow_loopback_urls,
+            guest_daily_limit: (!a.no_guest_quota).then_some(a.guest_daily_limit),
+            index_poll: Duration::from_millis(a.index_poll_ms),
+            workers,
+        })
+    }
+
+    /// A configuration for tests: files under `dir`, defaults elsewhere.
+    pub fn for_dir(dir: &std::path::Path) -> Config {
+        let index = dir.join("index.bin");
+        let database = dir.join("server.db");
+        Config::try_parse_from([
+            "server".as_ref(),
+            "--index".as_ref(),
+            index.as_os_str(),
+            "--database".as_ref(),
+            database.as_os_str(),
+        ])
+        .expect("default configuration is valid")
+    }
+}
+
+/// `scheme://host[:port]` in lower case, without a trailing slash.
+fn normalize_origin(origin: &str) -> Result<String, ConfigError> {
+    let bad = || ConfigError::BadOrigin(origin.to_string());
+    let url = url::Url::parse(origin).map_err(|_| bad())?;
+    let plain = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !plain {
+        return Err(bad());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Why `Config::try_parse_from` failed: bad flags, or flags that parse
+/// but do not make a usable configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error(transparent)]
+    Clap(#[from] clap::Error),
+    #[error(transparent)]
+    Invalid(#[from] ConfigError),
+}

@@ -1,0 +1,141 @@
+//! The one error type of the HTTP layer: every failure a client can see is
+//! an `ApiError`, whose code maps to exactly one status in `ApiError::status`,
+//! and whose body is always `{"code", "message"}`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// A client-visible error: a stable code plus a human message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct ApiError {
+    pub code: Code,
+    pub message: String,
+    /// Seconds the client should wait, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
+}
+
+/// Every error code the server answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    MissingImage,
+    InvalidImage,
+    ImageTooLarge,
+    InvalidUrl,
+    UrlNotAllowed,
+    UrlFetchFailed,
+    InvalidLimit,
+    InvalidOffset,
+    InvalidAnilistId,
+    InvalidPeriod,
+    InvalidParameter,
+    InvalidBody,
+    InvalidResultIndex,
+    SearchNotFound,
+    NotYourSearch,
+    NotFound,
+    MethodNotAllowed,
+    GuestQuotaExceeded,
+    IndexUnavailable,
+    InternalError,
+}
+
+impl Code {
+    /// The one table from code to HTTP status.
+    pub fn status(self) -> StatusCode {
+        use Code::*;
+        match self {
+            MissingImage | InvalidImage | InvalidUrl | InvalidLimit | InvalidOffset
+            | InvalidAnilistId | InvalidPeriod | InvalidParameter | InvalidBody
+            | InvalidResultIndex => StatusCode::BAD_REQUEST,
+            UrlNotAllowed | NotYourSearch => StatusCode::FORBIDDEN,
+            SearchNotFound | NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UrlFetchFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            GuestQuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
+            InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            IndexUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The code as it appears in the JSON body.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: Code,
+    message: &'a str,
+}
+
+impl ApiError {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// An unexpected failure: logged in full, answered without details.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {what}");
+        ApiError::new(Code::InternalError, "internal error; see the server log")
+    }
+
+    pub fn code(&self) -> Code {
+        self.code
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        }
+        response.json(Body {
+            code: self.code,
+            message: &self.message,
+        })
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<shared::QueryError> for ApiError {
+    fn from(e: shared::QueryError) -> Self {
+        match e {
+            shared::QueryError::InvalidImage(_) => ApiError::new(Code::InvalidImage, e.to_string()),
+            shared::QueryError::TooLarge(_) => ApiError::new(Code::ImageTooLarge, e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The HTTP layer: application state, routing, and the middleware that
+//! turns every error (extractor, routing, handler) into the one JSON body.
+//! Handlers are thin; the work is in `store`, `fetch` and `shared`.
+
+mod confirm;
+mod extract;
+mod health;
+mod lists;
+mod params;
+mod search;
+mod search_input;
+
+pub use extract::client_ip;
+
+use crate::caller::IpHasher;
+use crate::config::Config;
+use crate::error::{ApiError, Code};
+use crate::fetch::Fetcher;
+use crate::index_holder::IndexHolder;
+use crate::store::quota::QuotaPolicy;
+use crate::store::{Store, StoreError};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::{App, HttpRequest, HttpResponse, ResponseError, web};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Everything a handler needs, shared by all workers.
+pub struct AppState {
+    pub config: Config,
+    pub index: Arc<IndexHolder>,
+    pub store: Store,
+    pub hasher: IpHasher,
+    pub fetcher: Fetcher,
+    pub quota: QuotaPolicy,
+    /// Searches decoding or scanning at once: one per core, so a burst
+    /// queues instead of thrashing and the async workers stay free.
+    pub search_slots: Semaphore,
+    pub decode_limits: shared::query::DecodeLimits,
+}
+
+impl AppState {
+    /// Opens the database (migrating it), settles the secret and maps the
+    /// index if it is there.
+    pub fn open(config: &Config) -> Result<AppState, StoreError> {
+        let store = Store::open(&config.database, config.workers + 2)?;
+        let secret =
+            crate::store::load_or_create_secret(&mut store.get(), config.secret.as_deref())?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState {
+            index: Arc::new(IndexHolder::open(&config.index)),
+            store,
+            hasher: IpHasher::new(&secret),
+            fetcher: Fetcher::new(config.allow_loopback_urls),
+            quota: QuotaPolicy {
+                guest_daily_limit: config.guest_daily_limit,
+            },
+            search_slots: Semaphore::new(cores),
+            decode_limits: shared::query::DecodeLimits::default(),
+            config: config.clone(),
+        })
+    }
+}
+
+/// The application with its real routes and middleware; `main` and the
+/// tests both build it here.
+pub fn create_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            ApiError::new(Code::InvalidParameter, format!("bad query string: {e}")).into()
+        }))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(16 * 1024)
+                .error_handler(|e, _| {
+                    ApiError::new(Code::InvalidBody, format!("bad JSON body: {e}")).into()
+                }),
+        )
+        .app_data(web::PathConfig::default().error_handler(|e, _| {
+            ApiError::new(Code::InvalidParameter, format!("bad path: {e}")).into()
+        }))
+        .wrap(ErrorHandlers::new().default_handler(json_error_body))
+        .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+        .service(resource("/api/health").route(web::get().to(health::health)))
+        .service(resource("/api/anime/search").route(web::post().to(search::search)))
+        .service(
+            resource("/api/anime/searches/{search_id}/confirm")
+                .route(web::post().to(confirm::confirm)),
+        )
+        .service(resource("/api/anime/recent-searches").route(web::get().to(lists::recent)))
+        .service(resource("/api/anime/rankings").route(web::get().to(lists::rankings)))
+        .default_service(web::to(not_found))
+}
+
+/// A resource that answers a wrong method with 405 in the JSON body.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::new(Code::NotFound, format!("no such endpoint: {}", req.path())).error_response()
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        Code::MethodNotAllowed,
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    )
+    .error_response()
+}
+
+/// Any error response that is not already our JSON (an actix default, a
+/// payload error) is rewritten into `{"code","message"}`.
+fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let error = ApiError::new(code_for_status(status), status_message(&res));
+    let (req, _) = res.into_parts();
+    let response: HttpResponse<BoxBody> = error.error_response();
+    let res = ServiceResponse::new(req, response).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn status_message<B>(res: &ServiceResponse<B>) -> String {
+    match res.response().error() {
+        Some(e) => e.to_string(),
+        None => res
+            .status()
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_string(),
+    }
+}
+
+/// The code for an error status produced outside our handlers.
+fn code_for_status(status: actix_web::http::StatusCode) -> Code {
+    match status.as_u16() {
+        404 => Code::NotFound,
+        405 => Code::MethodNotAllowed,
+        413 => Code::ImageTooLarge,
+        400..=499 => Code::InvalidBody,
+        _ => Code::InternalError,
+    }
+}

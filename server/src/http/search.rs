@@ -1,0 +1,147 @@
+//! `POST /api/anime/search`: read the image or URL, check the caller may
+//! search, decode and search off the async workers, then charge the caller
+//! and log the search in one transaction.
+
+use super::AppState;
+use super::params::{boolean, integer};
+use super::search_input::{self, RawParams};
+use crate::caller::Caller;
+use crate::error::{ApiError, Code};
+use crate::fetch::FetchError;
+use crate::store::quota::{self, ChargeError, Refusal};
+use crate::store::searches::{self, NewSearch};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+use shared::query::QueryOptions;
+use shared::{Index, SearchHit};
+use std::sync::Arc;
+
+pub async fn search(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<RawParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let index = state.index.current().ok_or_else(index_unavailable)?;
+    let max = state.decode_limits.max_bytes;
+    let input = search_input::read(&req, payload, query.into_inner(), max).await?;
+    let options = query_options(&input.params)?;
+    check_quota(&state, &caller).await?;
+    let bytes = match (input.image, input.params.url) {
+        (Some(bytes), _) => bytes,
+        (None, Some(url)) if !url.trim().is_empty() => {
+            state.fetcher.fetch(&url).await.map_err(fetch_error)?
+        }
+        _ => return Err(missing_image()),
+    };
+    let results = run_search(&state, Arc::clone(&index), bytes, options).await?;
+    let search = NewSearch {
+        id: crate::ids::search_id(),
+        created_at: crate::clock::now_ms(),
+        frame_count: index.frame_count(),
+        results,
+    };
+    record(&state, &search, caller).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "searchId": search.id,
+        "frameCount": search.frame_count,
+        "result": search.results,
+    })))
+}
+
+fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {
+    let limit = integer(Code::InvalidLimit, "limit", p.limit.as_deref(), 1..=5, 5)?;
+    let anilist_id = match p.anilist_id.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(integer(
+            Code::InvalidAnilistId,
+            "anilistId",
+            Some(raw),
+            1..=u32::MAX as u64,
+            0,
+        )? as u32),
+    };
+    Ok(QueryOptions {
+        cut_borders: boolean("cutBorders", p.cut_borders.as_deref(), true)?,
+        anilist_id,
+        limit: limit as usize,
+    })
+}
+
+/// Refuses an exhausted caller before any costly work.
+async fn check_quota(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let (store, caller, policy) = (state.store.clone(), caller.clone(), state.quota);
+    web::block(move || quota::check(&store.get(), &caller, &policy, crate::clock::now_ms()))
+        .await?
+        .map_err(charge_error)
+}
+
+/// Decodes and searches on the blocking pool, at most one search per core.
+async fn run_search(
+    state: &AppState,
+    index: Arc<Index>,
+    bytes: Vec<u8>,
+    options: QueryOptions,
+) -> Result<Vec<SearchHit>, ApiError> {
+    let _slot = state
+        .search_slots
+        .acquire()
+        .await
+        .map_err(ApiError::internal)?;
+    let limits = state.decode_limits;
+    web::block(move || {
+        let image = shared::query::decode_image(&bytes, &limits)?;
+        drop(bytes);
+        Ok(shared::query::search_image(&index, &image, &options))
+    })
+    .await?
+}
+
+async fn record(state: &AppState, search: &NewSearch, caller: Caller) -> Result<(), ApiError> {
+    let (store, policy, search) = (state.store.clone(), state.quota, search.clone());
+    web::block(move || searches::record(&mut store.get(), &search, &caller, &policy))
+        .await?
+        .map_err(charge_error)
+}
+
+fn charge_error(e: ChargeError) -> ApiError {
+    match e {
+        ChargeError::Refused(Refusal::GuestQuotaExceeded { limit, retry_after }) => {
+            ApiError::new(
+                Code::GuestQuotaExceeded,
+                format!(
+                    "guests may search {limit} times per UTC day; sign in or come back after midnight UTC"
+                ),
+            )
+            .with_retry_after(retry_after)
+        }
+        ChargeError::Store(e) => e.into(),
+    }
+}
+
+fn fetch_error(e: FetchError) -> ApiError {
+    match e {
+        FetchError::InvalidUrl(m) => ApiError::new(Code::InvalidUrl, m),
+        FetchError::NotAllowed(m) => ApiError::new(Code::UrlNotAllowed, m),
+        FetchError::Failed(m) => {
+            ApiError::new(Code::UrlFetchFailed, format!("cannot fetch the URL: {m}"))
+        }
+        FetchError::TooLarge(m) => ApiError::new(Code::ImageTooLarge, m),
+    }
+}
+
+fn missing_image() -> ApiError {
+    ApiError::new(
+        Code::MissingImage,
+        "send an image file in the multipart field \"image\" or an image URL in \"url\"",
+    )
+}
+
+fn index_unavailable() -> ApiError {
+    ApiError::new(
+        Code::IndexUnavailable,
+        "no index is loaded yet; build one with `indexer build` and retry",
+    )
+    .with_retry_after(5)
+}

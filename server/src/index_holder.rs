@@ -1,0 +1,173 @@
+//! The index the server searches: mapped once, swapped atomically when a
+//! new file is renamed into place. Searches hold an `Arc<Index>`, so those
+//! in flight finish on the old map, which is unmapped when the last one
+//! drops it. A new file that fails validation is refused and the old index
+//! kept.
+
+use arc_swap::ArcSwapOption;
+use shared::Index;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What identifies one version of the index file: a rename gives a new
+/// inode, an in-place rewrite a new mtime or size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    mtime_ns: i128,
+    size: u64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> std::io::Result<FileId> {
+        let m = std::fs::metadata(path)?;
+        Ok(FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+            mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128,
+            size: m.size(),
+        })
+    }
+}
+
+/// The current index (if any) and why the last load failed (if it did).
+pub struct IndexHolder {
+    path: PathBuf,
+    current: ArcSwapOption<Index>,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// The file version last tried, loaded or not.
+    file: Option<FileId>,
+    problem: Option<String>,
+}
+
+/// What `reload` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reload {
+    Unchanged,
+    Loaded,
+    /// The file is missing or invalid; the previous index (if any) stays.
+    Failed(String),
+}
+
+impl IndexHolder {
+    /// Loads `path` if it is there; a missing or invalid file leaves the
+    /// holder empty, to be filled when a good file appears.
+    pub fn open(path: &Path) -> IndexHolder {
+        let holder = IndexHolder {
+            path: path.to_path_buf(),
+            current: ArcSwapOption::empty(),
+            seen: Mutex::new(Seen::default()),
+        };
+        holder.reload(true);
+        holder
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The index to search now, if one is loaded.
+    pub fn current(&self) -> Option<Arc<Index>> {
+        self.current.load_full()
+    }
+
+    /// Why the file on disk is not the one being served, if it is not.
+    pub fn problem(&self) -> Option<String> {
+        self.lock().problem.clone()
+    }
+
+    /// Loads the file if it changed since last tried (or always, `force`).
+    pub fn reload(&self, force: bool) -> Reload {
+        let mut seen = self.lock();
+        let file = match FileId::of(&self.path) {
+            Ok(f) => f,
+            Err(e) => return self.missing(&mut seen, e),
+        };
+        if !force && seen.file == Some(file) {
+            return Reload::Unchanged;
+        }
+        seen.file = Some(file);
+        match Index::open(&self.path) {
+            Ok(index) => {
+                let h = index.header();
+                tracing::info!(
+                    path = %self.path.display(),
+                    frames = h.frame_count,
+                    anime = h.anime_count,
+                    built_at = h.built_at,
+                    "index loaded"
+                );
+                self.current.store(Some(Arc::new(index)));
+                seen.problem = None;
+                Reload::Loaded
+            }
+            Err(e) => self.refuse(&mut seen, e.to_string()),
+        }
+    }
+
+    fn missing(&self, seen: &mut Seen, e: std::io::Error) -> Reload {
+        let why = format!("{}: {e}", self.path.display());
+        if seen.problem.as_deref() != Some(why.as_str()) {
+            tracing::warn!("index not available: {why}; waiting for it to appear");
+        }
+        seen.file = None;
+        seen.problem = Some(why.clone());
+        Reload::Failed(why)
+    }
+
+    fn refuse(&self, seen: &mut Seen, why: String) -> Reload {
+        if self.current.load().is_some() {
+            tracing::error!("new index refused, keeping the one in use: {why}");
+        } else {
+            tracing::error!("index refused: {why}");
+        }
+        seen.problem = Some(why.clone());
+        Reload::Failed(why)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts a thread that polls the file every `poll` and reloads it when
+    /// it changes or when `Watcher::trigger` is called (SIGHUP).
+    pub fn watch(self: &Arc<Self>, poll: Duration) -> Watcher {
+        let (tx, rx) = mpsc::channel::<()>();
+        let holder = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("index-watcher".into())
+            .spawn(move || {
+                loop {
+                    match rx.recv_timeout(poll) {
+                        Ok(()) => holder.reload(true),
+                        Err(RecvTimeoutError::Timeout) => holder.reload(false),
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the index watcher: {e}; reload on SIGHUP only");
+        }
+        Watcher { tx }
+    }
+}
+
+/// Keeps the watcher thread alive; dropping it stops the thread.
+pub struct Watcher {
+    tx: Sender<()>,
+}
+
+impl Watcher {
+    /// Asks for a reload now, even if the file looks unchanged.
+    pub fn trigger(&self) {
+        let _ = self.tx.send(());
+    }
+}

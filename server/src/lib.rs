@@ -1,0 +1,18 @@
+//! The HTTP server of the anime scene search engine: search over a mapped
+//! index, the public lists, and the SQLite store they share. `main.rs` is
+//! only flags and signals; tests build the same app with `create_app`.
+
+pub mod caller;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod fetch;
+pub mod http;
+pub mod ids;
+pub mod index_holder;
+pub mod store;
+
+pub use caller::Caller;
+pub use config::Config;
+pub use error::{ApiError, Code};
+pub use http::{AppState, create_app};

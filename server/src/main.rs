@@ -1,0 +1,104 @@
+//! `server`: parse flags, open the state, serve until SIGTERM or Ctrl-C
+//! (actix drains requests in flight), reload the index on SIGHUP.
+
+use anyhow::Context;
+use clap::Parser;
+use server::config::{Args, Config};
+use server::index_holder::Watcher;
+use server::{AppState, create_app};
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    init_logging();
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+fn run() -> anyhow::Result<()> {
+    let config = Config::from_args(Args::parse())?;
+    let state = AppState::open(&config).context("cannot open the server state")?;
+    let workers = config.workers;
+    actix_web::rt::System::new().block_on(serve(config, state, workers))
+}
+
+async fn serve(config: Config, state: AppState, workers: usize) -> anyhow::Result<()> {
+    let state = actix_web::web::Data::new(state);
+    let watcher = state.index.watch(config.index_poll);
+    reload_on_sighup(watcher)?;
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || create_app(app_state.clone()))
+        .workers(workers)
+        .shutdown_timeout(15)
+        .disable_signals()
+        .bind(config.listen)
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    announce(&config, &state, server.addrs());
+    let server = server.run();
+    stop_gracefully_on_signals(server.handle())?;
+    server.await.context("server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// SIGTERM and Ctrl-C (SIGINT) both stop accepting and let requests in
+/// flight finish (actix on its own treats SIGINT as a forced stop).
+fn stop_gracefully_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+    actix_web::rt::spawn(async move {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        tracing::info!("{name}: finishing requests in flight, then stopping");
+        handle.stop(true).await;
+    });
+    Ok(())
+}
+
+/// SIGHUP asks the watcher to reload the index now.
+fn reload_on_sighup(watcher: Watcher) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangup = signal(SignalKind::hangup()).context("cannot listen for SIGHUP")?;
+    actix_web::rt::spawn(async move {
+        while hangup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the index");
+            watcher.trigger();
+        }
+    });
+    Ok(())
+}
+
+fn announce(config: &Config, state: &AppState, addrs: Vec<std::net::SocketAddr>) {
+    let quota = match config.guest_daily_limit {
+        Some(n) => format!("{n} searches per UTC day"),
+        None => "off (--no-guest-quota)".into(),
+    };
+    tracing::info!(
+        database = %config.database.display(),
+        index = %config.index.display(),
+        guest_quota = %quota,
+        poll = ?Duration::from(config.index_poll),
+        "server ready"
+    );
+    if state.index.current().is_none() {
+        tracing::warn!("no index loaded: searches answer 503 INDEX_UNAVAILABLE until one appears");
+    }
+    for addr in addrs {
+        tracing::info!("try: curl -s http://{addr}/api/health");
+        tracing::info!("try: curl -s -F \"image=@screenshot.jpg\" http://{addr}/api/anime/search");
+    }
+}

@@ -1,0 +1,133 @@
+//! A small, fixed pool of SQLite connections.
+//!
+//! Why a pool rather than one `Mutex<Connection>`: in WAL mode readers do
+//! not block the writer, so the public lists can be read while a search is
+//! being logged; SQLite itself serialises writers (`BEGIN IMMEDIATE` plus a
+//! busy timeout). Why not a connection per request: each open re-reads the
+//! schema and re-runs the pragmas. A handful of connections covers the
+//! workers' blocking threads; a caller waits when all are in use.
+
+use super::{SERVER_MIGRATIONS, StoreError, migrate};
+use rusqlite::Connection;
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database: cheap to clone, shared by every worker.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+}
+
+/// A connection borrowed from the pool; goes back when dropped.
+pub struct PooledConnection {
+    conn: Option<Connection>,
+    inner: Arc<Inner>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies the
+    /// server's migrations and opens `size` connections.
+    pub fn open(path: &Path, size: usize) -> Result<Store, StoreError> {
+        create_parent(path)?;
+        let mut first = open_connection(path)?;
+        migrate(&mut first, "server", SERVER_MIGRATIONS)?;
+        let mut idle = vec![first];
+        for _ in 1..size.max(1) {
+            idle.push(open_connection(path)?);
+        }
+        let inner = Inner {
+            path: path.to_path_buf(),
+            idle: Mutex::new(idle),
+            returned: Condvar::new(),
+        };
+        Ok(Store {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Borrows a connection, waiting for one if all are in use. Blocking:
+    /// call from `web::block` or another blocking thread.
+    pub fn get(&self) -> PooledConnection {
+        let mut idle = self.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(conn) = idle.pop() {
+                return PooledConnection {
+                    conn: Some(conn),
+                    inner: self.inner.clone(),
+                };
+            }
+            idle = self
+                .inner
+                .returned
+                .wait(idle)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Drop for PooledConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut idle = self.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
+            idle.push(conn);
+            self.inner.returned.notify_one();
+        }
+    }
+}
+
+impl Deref for PooledConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("connection present until drop")
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("connection present until drop")
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), StoreError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Opens one connection with the pragmas every connection needs.
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let open = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open(path).map_err(open)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(open)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open)?;
+    Ok(conn)
+}

@@ -1,0 +1,101 @@
+//! What a search costs the caller. `charge` is the one step the search
+//! transaction calls; the accounts work extends it for users (daily free
+//! credits, purchased credits, hourly limit) without touching its callers.
+
+use super::StoreError;
+use crate::caller::{Caller, IpHash};
+use crate::clock;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The limits in force, from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaPolicy {
+    /// Searches per guest IP per UTC day; `None`: unlimited.
+    pub guest_daily_limit: Option<u32>,
+}
+
+/// Why a caller may not search now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    GuestQuotaExceeded { limit: u32, retry_after: u64 },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChargeError {
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ChargeError {
+    fn from(e: rusqlite::Error) -> Self {
+        ChargeError::Store(e.into())
+    }
+}
+
+/// Checks, without charging, that `caller` could search now: run before
+/// the costly search so an exhausted caller costs no CPU. Not a guarantee;
+/// `charge` decides, inside the transaction.
+pub fn check(
+    conn: &Connection,
+    caller: &Caller,
+    policy: &QuotaPolicy,
+    now_ms: i64,
+) -> Result<(), ChargeError> {
+    match caller {
+        Caller::Guest { ip_hash } => guest_allowed(conn, ip_hash, policy, now_ms),
+    }
+}
+
+/// Charges one search to `caller`. Must run inside the `BEGIN IMMEDIATE`
+/// transaction that records the search, so that concurrent searches are
+/// serialised and can never exceed a quota.
+pub fn charge(
+    tx: &Connection,
+    caller: &Caller,
+    policy: &QuotaPolicy,
+    now_ms: i64,
+) -> Result<(), ChargeError> {
+    match caller {
+        Caller::Guest { ip_hash } => {
+            guest_allowed(tx, ip_hash, policy, now_ms)?;
+            tx.execute(
+                "INSERT INTO guest_usage (ip_hash, day, count) VALUES (?1, ?2, 1)
+                 ON CONFLICT (ip_hash, day) DO UPDATE SET count = count + 1",
+                params![&ip_hash.0[..], clock::utc_day(now_ms)],
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn guest_allowed(
+    conn: &Connection,
+    ip_hash: &IpHash,
+    policy: &QuotaPolicy,
+    now_ms: i64,
+) -> Result<(), ChargeError> {
+    let Some(limit) = policy.guest_daily_limit else {
+        return Ok(());
+    };
+    let used = guest_used(conn, ip_hash, clock::utc_day(now_ms))?;
+    if used >= limit {
+        let retry_after = clock::seconds_to_midnight(now_ms);
+        return Err(ChargeError::Refused(Refusal::GuestQuotaExceeded {
+            limit,
+            retry_after,
+        }));
+    }
+    Ok(())
+}
+
+fn guest_used(conn: &Connection, ip_hash: &IpHash, day: i64) -> Result<u32, rusqlite::Error> {
+    conn.query_row(
+        "SELECT count FROM guest_usage WHERE ip_hash = ?1 AND day = ?2",
+        params![&ip_hash.0[..], day],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|c| c.unwrap_or(0))
+}
