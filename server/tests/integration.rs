@@ -1,0 +1,8 @@
+//! The server's integration tests, one binary with a module per feature,
+//! all through the real routing and middleware.
+
+#[path = "integration/support.rs"]
+mod support;
+
+#[path = "integration/search.rs"]
+mod search;
