@@ -6,3 +6,6 @@ mod support;
 
 #[path = "integration/search.rs"]
 mod search;
+
+#[path = "integration/url.rs"]
+mod url;

@@ -51,8 +51,8 @@ impl Fetcher {
         match tokio::time::timeout(self.timeout, self.follow(url)).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Failed(format!(
-                "timed out after {} s",
-                self.timeout.as_secs()
+                "timed out after {:?}",
+                self.timeout
             ))),
         }
     }

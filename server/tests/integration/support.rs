@@ -161,7 +161,14 @@ impl Fixture {
     }
 
     pub fn state(&self) -> web::Data<AppState> {
-        web::Data::new(AppState::open(&self.config).expect("state opens"))
+        self.state_with(|_| ())
+    }
+
+    /// The state, adjusted by `tweak` before it is shared.
+    pub fn state_with(&self, tweak: impl FnOnce(&mut AppState)) -> web::Data<AppState> {
+        let mut state = AppState::open(&self.config).expect("state opens");
+        tweak(&mut state);
+        web::Data::new(state)
     }
 }
 
