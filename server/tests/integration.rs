@@ -9,3 +9,9 @@ mod search;
 
 #[path = "integration/url.rs"]
 mod url;
+
+#[path = "integration/quota.rs"]
+mod quota;
+
+#[path = "integration/lists.rs"]
+mod lists;

@@ -1,0 +1,132 @@
+//! Guest quota: 5 successful searches per IP per UTC day, counted in the
+//! same transaction as the search log, refused with 429 and Retry-After.
+
+use crate::support::*;
+use actix_web::test::TestRequest;
+use serde_json::Value;
+
+fn quota_error() -> Value {
+    error(
+        "GUEST_QUOTA_EXCEEDED",
+        "guests may search 5 times per UTC day; sign in or come back after midnight UTC",
+    )
+}
+
+fn seconds_to_midnight() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    86_400 - now.as_secs() % 86_400
+}
+
+#[actix_web::test]
+async fn refuses_the_sixth_guest_search_with_retry_after() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    let shot = jpeg(1);
+    for i in 0..5 {
+        let (status, body, _) = call(&app, upload(&shot), "192.0.2.1").await;
+        assert_eq!(status, 200, "search {i}: {body}");
+    }
+    let (status, body, headers) = call(&app, upload(&shot), "192.0.2.1").await;
+    assert_eq!((status.as_u16(), body), (429, quota_error()));
+    let retry: u64 = headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry.abs_diff(seconds_to_midnight()) <= 5, "{retry}");
+    let (status, _, _) = call(&app, upload(&shot), "192.0.2.2").await;
+    assert_eq!(status, 200, "another IP has its own quota");
+}
+
+#[actix_web::test]
+async fn counts_only_successful_searches() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    for _ in 0..3 {
+        let (status, _, _) = call(&app, upload(b"text"), "192.0.2.3").await;
+        assert_eq!(status, 400);
+        let (status, _, _) = call(
+            &app,
+            TestRequest::post().uri("/api/anime/search"),
+            "192.0.2.3",
+        )
+        .await;
+        assert_eq!(status, 400);
+    }
+    for _ in 0..5 {
+        let (status, _, _) = call(&app, upload(&jpeg(2)), "192.0.2.3").await;
+        assert_eq!(status, 200);
+    }
+    let (status, body, _) = call(&app, upload(&jpeg(2)), "192.0.2.3").await;
+    assert_eq!((status.as_u16(), body), (429, quota_error()));
+}
+
+#[actix_web::test]
+async fn concurrent_searches_never_exceed_the_quota() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    let shot = jpeg(3);
+    let calls = (0..9).map(|_| call(&app, upload(&shot), "192.0.2.4"));
+    let results = futures_util::future::join_all(calls).await;
+    let mut statuses: Vec<u16> = results.iter().map(|r| r.0.as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429, 429, 429]);
+}
+
+#[actix_web::test]
+async fn believes_x_forwarded_for_only_behind_a_trusted_proxy() {
+    for trust in [false, true] {
+        let mut f = Fixture::new();
+        f.config.trust_proxy = trust;
+        let app = app(f.state()).await;
+        let from = |client: &str| {
+            upload(&jpeg(4)).insert_header(("x-forwarded-for", format!("1.1.1.1, {client}")))
+        };
+        for _ in 0..5 {
+            let (status, _, _) = call(&app, from("9.9.9.1"), "127.0.0.1").await;
+            assert_eq!(status, 200);
+        }
+        let (status, _, _) = call(&app, from("9.9.9.2"), "127.0.0.1").await;
+        assert_eq!(
+            status.as_u16(),
+            if trust { 200 } else { 429 },
+            "trust_proxy = {trust}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn no_guest_quota_flag_lifts_the_limit() {
+    let mut f = Fixture::new();
+    f.config.guest_daily_limit = None;
+    let app = app(f.state()).await;
+    for _ in 0..7 {
+        let (status, _, _) = call(&app, upload(&jpeg(1)), "192.0.2.5").await;
+        assert_eq!(status, 200);
+    }
+}
+
+#[actix_web::test]
+async fn keeps_no_ip_address_in_the_database() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    let (status, _, _) = call(&app, upload(&jpeg(1)), "192.0.2.77").await;
+    assert_eq!(status, 200);
+    drop(app);
+    let conn = rusqlite::Connection::open(&f.config.database).unwrap();
+    let (kind, hash): (String, Vec<u8>) = conn
+        .query_row("SELECT caller_kind, ip_hash FROM searches", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((kind.as_str(), hash.len()), ("guest", 32));
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let file = std::fs::read(&f.config.database).unwrap();
+    let needle = b"192.0.2.77";
+    assert!(!file.windows(needle.len()).any(|w| w == needle));
+}
