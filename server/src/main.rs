@@ -7,7 +7,6 @@ use server::config::{Args, Config};
 use server::index_holder::Watcher;
 use server::{AppState, create_app};
 use std::process::ExitCode;
-use std::time::Duration;
 
 fn main() -> ExitCode {
     init_logging();
@@ -91,7 +90,7 @@ fn announce(config: &Config, state: &AppState, addrs: Vec<std::net::SocketAddr>)
         database = %config.database.display(),
         index = %config.index.display(),
         guest_quota = %quota,
-        poll = ?Duration::from(config.index_poll),
+        poll = ?config.index_poll,
         "server ready"
     );
     if state.index.current().is_none() {

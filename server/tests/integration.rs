@@ -15,3 +15,15 @@ mod quota;
 
 #[path = "integration/lists.rs"]
 mod lists;
+
+#[path = "integration/health.rs"]
+mod health;
+
+#[path = "integration/config.rs"]
+mod config;
+
+#[path = "integration/store.rs"]
+mod store;
+
+#[path = "integration/reload.rs"]
+mod reload;

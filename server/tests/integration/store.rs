@@ -1,0 +1,67 @@
+//! The SQLite store: migrations by component, the kept secret.
+
+use rusqlite::Connection;
+use server::caller::IpHasher;
+use server::store::{Migration, Store, load_or_create_secret, migrate};
+
+fn versions(conn: &Connection) -> Vec<(String, i64)> {
+    let mut stmt = conn
+        .prepare("SELECT component, version FROM schema_migrations ORDER BY 1, 2")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn migrates_once_per_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/server.db");
+    let store = Store::open(&path, 2).unwrap();
+    drop(Store::open(&path, 1).unwrap());
+    let mut conn = store.get();
+    assert_eq!(versions(&conn), [("server".to_string(), 1)]);
+    let accounts = [Migration {
+        version: 1,
+        sql: "CREATE TABLE users (id TEXT PRIMARY KEY) STRICT;",
+    }];
+    assert_eq!(migrate(&mut conn, "accounts", &accounts).unwrap(), 1);
+    assert_eq!(migrate(&mut conn, "accounts", &accounts).unwrap(), 0);
+    assert_eq!(
+        versions(&conn),
+        [("accounts".to_string(), 1), ("server".to_string(), 1)]
+    );
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((mode.as_str(), fk), ("wal", 1));
+}
+
+#[test]
+fn keeps_the_generated_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    let first = load_or_create_secret(&mut Store::open(&path, 1).unwrap().get(), None).unwrap();
+    let again = load_or_create_secret(&mut Store::open(&path, 1).unwrap().get(), None).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first.len(), 64);
+    let given = load_or_create_secret(
+        &mut Store::open(&path, 1).unwrap().get(),
+        Some("x".repeat(32).as_str()),
+    )
+    .unwrap();
+    assert_eq!(given, b"x".repeat(32));
+    let ip = "192.0.2.1".parse().unwrap();
+    assert_eq!(
+        IpHasher::new(&first).hash(ip),
+        IpHasher::new(&again).hash(ip)
+    );
+    assert_ne!(
+        IpHasher::new(&first).hash(ip),
+        IpHasher::new(&given).hash(ip)
+    );
+}
