@@ -154,7 +154,7 @@ impl IndexHolder {
                 }
             });
         if let Err(e) = spawned {
-            tracing::error!("cannot start the index watcher: {e}; reload on SIGHUP only");
+            tracing::error!("cannot start the index watcher: {e}; the index will not be reloaded");
         }
         Watcher { tx }
     }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub config: Config,
     pub index: Arc<IndexHolder>,
     pub store: Store,
+    /// Keys cookie signatures (accounts) and the IP hashes.
+    pub secret: Arc<[u8]>,
     pub hasher: IpHasher,
     pub fetcher: Fetcher,
     pub quota: QuotaPolicy,
@@ -53,6 +55,7 @@ impl AppState {
             index: Arc::new(IndexHolder::open(&config.index)),
             store,
             hasher: IpHasher::new(&secret),
+            secret: secret.into(),
             fetcher: Fetcher::new(config.allow_loopback_urls),
             quota: QuotaPolicy {
                 guest_daily_limit: config.guest_daily_limit,
@@ -93,7 +96,8 @@ pub fn create_app(
             ApiError::new(Code::InvalidParameter, format!("bad path: {e}")).into()
         }))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
-        .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+        // No client address in the log: like the database, it keeps none.
+        .wrap(Logger::new("\"%r\" %s %b %Dms"))
         .service(resource("/api/health").route(web::get().to(health::health)))
         .service(resource("/api/anime/search").route(web::post().to(search::search)))
         .service(
