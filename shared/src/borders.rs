@@ -68,24 +68,114 @@ const MAX_CUT: f32 = 0.42;
 
 /// The content area of a work image: everything but flat bands along the
 /// edges. Returns the whole image when nothing looks like a border.
+///
+/// Bands are peeled in rounds: player chrome stacks a title bar, side
+/// borders and a control bar of different shades, so a side border only
+/// looks flat once the bars across it are cut, and the other way round.
 pub fn content_rect(img: &Gray) -> Rect {
     let (w, h) = (img.width as usize, img.height as usize);
-    let row = |y: usize| -> Vec<u8> { img.row(y as u32).to_vec() };
-    let col = |x: usize| -> Vec<u8> { (0..h).map(|y| img.pixels[y * w + x]).collect() };
-    let top = border_depth(h, row);
-    let bottom = border_depth(h, |i| row(h - 1 - i));
-    let left = border_depth(w, col);
-    let right = border_depth(w, |i| col(w - 1 - i));
+    let mut cut = Cut {
+        x0: 0,
+        y0: 0,
+        x1: w,
+        y1: h,
+    };
+    for _ in 0..3 {
+        let next = peel(img, cut);
+        if next == cut {
+            break;
+        }
+        cut = next;
+    }
     let rect = Rect {
-        x0: left as f32,
-        y0: top as f32,
-        x1: (w - right) as f32,
-        y1: (h - bottom) as f32,
+        x0: cut.x0 as f32,
+        y0: cut.y0 as f32,
+        x1: cut.x1 as f32,
+        y1: cut.y1 as f32,
     };
     if rect.width() < w as f32 * 0.25 || rect.height() < h as f32 * 0.25 {
         return Rect::full(img);
     }
     rect
+}
+
+/// A rectangle in whole pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Cut {
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+}
+
+/// One round: each side's flat depth, judged only over the span of the
+/// lines that the previous round kept.
+fn peel(img: &Gray, c: Cut) -> Cut {
+    let w = img.width as usize;
+    let row = |y: usize| -> Vec<u8> { img.row(y as u32)[c.x0..c.x1].to_vec() };
+    let col = |x: usize| -> Vec<u8> { (c.y0..c.y1).map(|y| img.pixels[y * w + x]).collect() };
+    let (height, width) = (c.y1 - c.y0, c.x1 - c.x0);
+    let top = border_depth(height, |i| row(c.y0 + i));
+    let bottom = border_depth(height, |i| row(c.y1 - 1 - i));
+    let left = border_depth(width, |i| col(c.x0 + i));
+    let right = border_depth(width, |i| col(c.x1 - 1 - i));
+    if top + bottom >= height || left + right >= width {
+        return c;
+    }
+    Cut {
+        x0: c.x0 + left,
+        y0: c.y0 + top,
+        x1: c.x1 - right,
+        y1: c.y1 - bottom,
+    }
+}
+
+/// Where a video sits inside busier chrome (a playlist panel, a toolbar
+/// with text): the strongest straight edges running across the whole
+/// picture near each side. `None` when no side has such an edge. Only
+/// queries use it, as an extra hypothesis beside `content_rect`.
+pub fn framed_rect(img: &Gray) -> Option<Rect> {
+    let (w, h) = (img.width as usize, img.height as usize);
+    let px = |x: usize, y: usize| img.pixels[y * w + x] as i32;
+    // Share of rows where columns x-1 and x differ, and the same for rows.
+    let col_edge = |x: usize| {
+        (0..h)
+            .filter(|&y| (px(x, y) - px(x - 1, y)).abs() >= EDGE_STEP)
+            .count() as f32
+            / h as f32
+    };
+    let row_edge = |y: usize| {
+        (0..w)
+            .filter(|&x| (px(x, y) - px(x, y - 1)).abs() >= EDGE_STEP)
+            .count() as f32
+            / w as f32
+    };
+    let left = strongest(1..w * 2 / 5, col_edge).unwrap_or(0);
+    let right = strongest(w * 3 / 5..w, col_edge).unwrap_or(w);
+    let top = strongest(1..h * 2 / 5, row_edge).unwrap_or(0);
+    let bottom = strongest(h * 3 / 5..h, row_edge).unwrap_or(h);
+    if (left, right, top, bottom) == (0, w, 0, h) {
+        return None;
+    }
+    Some(Rect {
+        x0: left as f32,
+        y0: top as f32,
+        x1: right as f32,
+        y1: bottom as f32,
+    })
+}
+
+/// Luma step that counts as an edge between two neighbouring pixels.
+const EDGE_STEP: i32 = 12;
+/// Share of a line an edge must run along to be a frame's border.
+const EDGE_SHARE: f32 = 0.55;
+
+fn strongest(range: std::ops::Range<usize>, score: impl Fn(usize) -> f32) -> Option<usize> {
+    range
+        .map(|i| (i, score(i)))
+        .filter(|&(_, s)| s >= EDGE_SHARE)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
 }
 
 /// How many lines, counted from one edge, belong to a border.

@@ -74,23 +74,38 @@ pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
 }
 
 /// The codes to look up for a screenshot: the picture as it is and as if
-/// it had been cropped, each also mirrored.
+/// it had been cropped, each also mirrored; with borders cut, also for the
+/// area framed by the strongest edges (video inside busy player chrome).
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
-    let content = if cut_borders {
+    let mut areas = vec![if cut_borders {
         borders::content_rect(img)
     } else {
         Rect::full(img)
-    };
+    }];
+    if cut_borders {
+        areas.extend(borders::framed_rect(img).filter(|r| plausible(r, img) && *r != areas[0]));
+    }
     let mut codes = Vec::new();
-    for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
-        // A frame cropped by `crop` per side shows its described area at
-        // this share of each side of the screenshot.
-        let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
-        let code = descriptor::describe(img, content.shrunk(m, m, m, m)).code;
-        codes.push(code);
-        codes.push(code.mirrored());
+    for content in areas {
+        for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
+            // A frame cropped by `crop` per side shows its described area
+            // at this share of each side of the screenshot.
+            let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
+            let code = descriptor::describe(img, content.shrunk(m, m, m, m)).code;
+            codes.push(code);
+            codes.push(code.mirrored());
+        }
     }
     codes
+}
+
+/// A framed area is worth a search if it is most of the screenshot and
+/// shaped like a video (between 4:3 and 2.4:1).
+fn plausible(r: &Rect, img: &Gray) -> bool {
+    let aspect = r.width() / r.height().max(1.0);
+    r.width() >= img.width as f32 * 0.5
+        && r.height() >= img.height as f32 * 0.5
+        && (1.3..=2.45).contains(&aspect)
 }
 
 /// Searches a decoded screenshot.

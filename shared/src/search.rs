@@ -12,6 +12,9 @@ pub const MAX_DISTANCE: u32 = 34;
 pub const CONFIDENT_DISTANCE: f32 = 18.0;
 /// Hits of one video closer in time than this are one candidate.
 const GROUP_WINDOW_MS: u32 = 5_000;
+/// Hits this close to the best one show the same picture as far as the
+/// code can tell (a held drawing, or one shown again a moment later).
+const SAME_PICTURE: u32 = 2;
 /// How many raw hits are grouped at most.
 const MAX_HITS: usize = 2048;
 
@@ -93,9 +96,10 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
             best.video == hit.video && start < to + GROUP_WINDOW_MS && end + GROUP_WINDOW_MS > *from
         });
         match near {
+            // Frames that look as much like the query as the best one are
+            // the same picture, held or shown again: the span covers them.
             Some((best, from, to)) => {
-                // Frames as close as the best one belong to its held span.
-                if hit.distance <= best.distance + 1 && adjacent(*from, *to, start, end) {
+                if hit.distance <= best.distance + SAME_PICTURE {
                     *from = (*from).min(start);
                     *to = (*to).max(end);
                 }
@@ -116,10 +120,6 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
         }
     });
     fold_repeats(index, candidates.collect(), limit)
-}
-
-fn adjacent(from: u32, to: u32, start: u32, end: u32) -> bool {
-    start <= to && end >= from
 }
 
 /// Start and end of a frame's held span, in ms.

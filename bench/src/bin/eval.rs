@@ -42,6 +42,8 @@ struct Outcome<'a> {
     top1: bool,
     top5: bool,
     similarity: Option<f64>,
+    /// The top answer, for `--verbose`.
+    answer: Option<SearchHit>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -112,7 +114,9 @@ fn library_options(anime: usize, episodes: u32, seconds: f64, seed: u64) -> Libr
     }
 }
 
+/// Always a fresh build: the point is to measure the current descriptor.
 fn build_index(lib: &Path, index: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_file(index);
     let opts = indexer::build::BuildOptions {
         library: lib.to_path_buf(),
         output: index.to_path_buf(),
@@ -147,11 +151,13 @@ fn evaluate<'a>(
         top1: hits.first().is_some_and(right),
         top5: hits.iter().any(right),
         similarity: hits.first().map(|h| h.similarity),
+        answer: hits.into_iter().next(),
     })
 }
 
 /// Right: the same content (any episode, for a repeated opening), or the
-/// same video with the time inside the returned span or within 1 s.
+/// same video with the time inside the returned span or within 1 s; for
+/// content shown in several places, any of them inside the span.
 fn is_right(truth: &Truth, q: &Query, hit: &SearchHit) -> bool {
     let Some(v) = truth.video(&q.video) else {
         return false;
@@ -162,15 +168,27 @@ fn is_right(truth: &Truth, q: &Query, hit: &SearchHit) -> bool {
         .position(|tv| tv.path.ends_with(&hit.filename));
     let Some(a) = answer else { return false };
     let answer_path = &truth.videos[a].path;
-    let in_span = a == v && hit.from - 0.05 <= q.time && q.time <= hit.to + 0.05;
-    in_span || truth.is_right(v, q.time, answer_path, hit.at, 1.0)
+    let in_span = |from: f64, to: f64| from <= hit.to + 0.05 && to >= hit.from - 0.05;
+    let equivalent_in_span = q
+        .equivalents
+        .iter()
+        .any(|e| &e.video == answer_path && in_span(e.from, e.to));
+    (a == v && in_span(q.time, q.time))
+        || equivalent_in_span
+        || truth.is_right(v, q.time, answer_path, hit.at, 1.0)
 }
 
 fn print_misses(outcomes: &[Outcome]) {
     for o in outcomes.iter().filter(|o| o.query.indexed && !o.top1) {
+        let answer = o.answer.as_ref().map_or("nothing".into(), |h| {
+            format!(
+                "{} at {:.2} ({:.2}-{:.2}), similarity {:.3}",
+                h.filename, h.at, h.from, h.to, h.similarity
+            )
+        });
         eprintln!(
-            "miss {} {} at {:.2} (similarity {:?})",
-            o.query.image, o.query.video, o.query.time, o.similarity
+            "miss {}: {} at {:.2}; answered {answer}",
+            o.query.image, o.query.video, o.query.time
         );
     }
 }
