@@ -292,12 +292,12 @@ fn title_bar(img: &mut RgbImage, height: u32, rng: &mut Rng) {
         img,
         &name,
         (height / 3) as i32,
-        ((height - font::text_height(s)) / 2) as i32,
+        (height.saturating_sub(font::text_height(s)) / 2) as i32,
         s,
         [220, 220, 220],
     );
     for i in 0..3 {
-        let x = img.width() - (i + 1) * height;
+        let x = img.width().saturating_sub((i + 1) * height);
         fill_rect(
             img,
             [x + height / 3, height / 3, height / 3, height / 3],

@@ -5,7 +5,8 @@ use crate::error::IndexError;
 use std::path::Path;
 
 pub const MAGIC: [u8; 8] = *b"ANISCNIX";
-/// Bumped whenever the archive layout changes; readers accept only this.
+/// Bumped whenever the archive layout or the descriptor changes (codes of
+/// another descriptor would match nothing); readers accept only this.
 pub const FORMAT_VERSION: u32 = 1;
 /// Header size; the archive starts here, 16-byte aligned.
 pub const HEADER_LEN: usize = 80;

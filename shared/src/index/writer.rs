@@ -35,8 +35,14 @@ impl IndexBuilder {
         for &(code, time) in frames {
             let time = time.max(previous);
             while time - previous > u16::MAX as u32 {
-                let last = self.data.codes.len() - CODE_BYTES;
-                let repeat: [u8; CODE_BYTES] = self.data.codes[last..].try_into().expect("code");
+                // The picture on screen goes on; before the first frame,
+                // nothing is (a zero code matches nothing).
+                let repeat: [u8; CODE_BYTES] = if self.frame_count() > first {
+                    let last = self.data.codes.len() - CODE_BYTES;
+                    self.data.codes[last..].try_into().expect("code")
+                } else {
+                    [0; CODE_BYTES]
+                };
                 self.push(&repeat, u16::MAX);
                 previous += u16::MAX as u32;
             }

@@ -1,0 +1,120 @@
+//! Properties of the code, the descriptor and the index format, checked on
+//! generated inputs with proptest.
+
+use proptest::prelude::*;
+use shared::Gray;
+use shared::borders::Rect;
+use shared::descriptor::{Code, describe};
+use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+
+fn code() -> impl Strategy<Value = Code> {
+    (any::<u64>(), any::<u32>()).prop_map(|(lo, hi)| Code { lo, hi })
+}
+
+/// Smooth random pictures: a few random waves in the frequencies the code
+/// describes, like shapes and shading.
+fn picture() -> impl Strategy<Value = Gray> {
+    prop::collection::vec((0.5f32..4.0, 0.5f32..4.0, 0.0f32..6.3, 40.0f32..80.0), 3..7).prop_map(
+        |waves| {
+            let (w, h) = (160u32, 90u32);
+            let pixels = (0..h)
+                .flat_map(|y| {
+                    let waves = waves.clone();
+                    (0..w).map(move |x| {
+                        let v: f32 = waves
+                            .iter()
+                            .map(|(fx, fy, p, a)| {
+                                a * (fx * x as f32 / w as f32 + fy * y as f32 / h as f32 + p).sin()
+                            })
+                            .sum();
+                        (128.0 + v * 0.25).clamp(0.0, 255.0) as u8
+                    })
+                })
+                .collect();
+            Gray::new(w, h, pixels)
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn distance_is_a_metric(a in code(), b in code(), c in code()) {
+        prop_assert_eq!(a.distance(a), 0);
+        prop_assert_eq!(a.distance(b), b.distance(a));
+        prop_assert!(a.distance(c) <= a.distance(b) + b.distance(c));
+        prop_assert!(a.distance(b) <= shared::descriptor::BITS);
+    }
+
+    #[test]
+    fn bytes_round_trip(a in code()) {
+        prop_assert_eq!(Code::from_bytes(&a.to_bytes()), a);
+    }
+
+    #[test]
+    fn mirroring_is_an_involution_that_keeps_distances(a in code(), b in code()) {
+        prop_assert_eq!(a.mirrored().mirrored(), a);
+        prop_assert_eq!(a.mirrored().distance(b.mirrored()), a.distance(b));
+    }
+
+    /// Brightness and contrast only move the DC term: every bit whose
+    /// coefficient stands clear of rounding noise keeps its value.
+    #[test]
+    fn brightness_and_contrast_keep_the_strong_bits(img in picture(), gain in 0.6f32..1.3, offset in -20f32..20.0) {
+        let (lo, hi) = (*img.pixels.iter().min().unwrap() as f32, *img.pixels.iter().max().unwrap() as f32);
+        prop_assume!(lo * gain + offset >= 0.0 && hi * gain + offset <= 255.0);
+        let shifted = Gray::new(img.width, img.height, img.pixels.iter().map(|&p| (p as f32 * gain + offset).round() as u8).collect());
+        let rect = Rect::full(&img);
+        let coefficients = |g: &Gray| shared::dct::low_frequencies(&shared::descriptor::thumbnail(g, rect));
+        let (a, b) = (coefficients(&img), coefficients(&shifted));
+        for &(u, v) in shared::descriptor::frequencies() {
+            // Rounding to whole levels bands smooth shading; that error,
+            // summed over 1024 cells, stays well under this.
+            if a[v][u].abs() > 300.0 {
+                prop_assert_eq!(a[v][u] > 0.0, b[v][u] > 0.0, "({}, {}): {} vs {}", u, v, a[v][u], b[v][u]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_mirrored_picture_has_the_mirrored_code(img in picture()) {
+        let rect = Rect::full(&img);
+        let a = describe(&img, rect);
+        prop_assume!(!a.is_flat());
+        let b = describe(&img.mirrored(), rect).code;
+        prop_assert!(a.code.mirrored().distance(b) <= 4, "distance {}", a.code.mirrored().distance(b));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn index_round_trips_codes_and_times(videos in prop::collection::vec(prop::collection::vec((code(), 0u32..200_000), 0..40), 1..5)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        let mut builder = IndexBuilder::new();
+        let anime = builder.add_anime(Anime { id: 1, folder: "A".into(), title: "A".into(), anilist_id: None, is_adult: false, synonyms: vec![] });
+        let mut expected = Vec::new();
+        for (i, frames) in videos.iter().enumerate() {
+            let mut frames = frames.clone();
+            frames.sort_by_key(|f| f.1);
+            frames.dedup_by_key(|f| f.1);
+            let video = Video { path: format!("A/{i}.mkv"), anime, episode: Some(i as u32), duration_ms: 300_000, size: 1, mtime_ns: 2, first_frame: 0, frame_count: 0 };
+            builder.add_video(video, &frames);
+            expected.push(frames);
+        }
+        write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+        let index = Index::open(&path).unwrap();
+        index.verify().unwrap();
+        for (i, frames) in expected.iter().enumerate() {
+            let stored = index.frames(i);
+            let times = stored.times_ms();
+            // Every original frame is there at its time (gaps longer than a
+            // delta holds add repeats of the previous frame in between).
+            for (code, t) in frames {
+                let j = times.iter().rposition(|x| x == t).expect("time stored");
+                prop_assert_eq!(stored.code(j), *code);
+            }
+        }
+    }
+}
