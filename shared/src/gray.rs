@@ -41,23 +41,30 @@ impl Gray {
         Self::box_reduced(plane, width, height, stride).resized_to_work()
     }
 
+    /// Box filter by an integer factor: rows of a band are summed into a
+    /// u16 accumulator first (a loop the compiler vectorises), then each
+    /// accumulator run of `factor` columns is summed once.
     fn box_reduced(plane: &[u8], width: u32, height: u32, stride: usize) -> Self {
-        let factor = (width / WORK_WIDTH).max(1);
-        let (ow, oh) = ((width / factor).max(1), (height / factor).max(1));
-        let mut sums = vec![0u32; ow as usize];
-        let mut pixels = Vec::with_capacity(ow as usize * oh as usize);
-        let area = factor * factor;
+        let factor = (width / WORK_WIDTH).max(1) as usize;
+        let (ow, oh) = ((width as usize / factor).max(1), (height as usize / factor).max(1));
+        let used = ow * factor;
+        let mut acc = vec![0u16; used];
+        let mut pixels = Vec::with_capacity(ow * oh);
+        let area = (factor * factor) as u32;
         for oy in 0..oh {
-            sums.iter_mut().for_each(|s| *s = 0);
+            acc.iter_mut().for_each(|a| *a = 0);
             for dy in 0..factor {
-                let row = &plane[(oy * factor + dy) as usize * stride..][..(ow * factor) as usize];
-                for (sum, chunk) in sums.iter_mut().zip(row.chunks_exact(factor as usize)) {
-                    *sum += chunk.iter().map(|&p| p as u32).sum::<u32>();
+                let row = &plane[(oy * factor + dy) * stride..][..used];
+                for (a, &p) in acc.iter_mut().zip(row) {
+                    *a += p as u16;
                 }
             }
-            pixels.extend(sums.iter().map(|&s| ((s + area / 2) / area) as u8));
+            pixels.extend(acc.chunks_exact(factor).map(|c| {
+                let sum: u32 = c.iter().map(|&v| v as u32).sum();
+                ((sum + area / 2) / area) as u8
+            }));
         }
-        Gray::new(ow, oh, pixels)
+        Gray::new(ow as u32, oh as u32, pixels)
     }
 
     /// Converts a decoded picture to luma (BT.601 weights, as in video) and
