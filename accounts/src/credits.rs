@@ -1,56 +1,24 @@
 //! Search quotas and credits: a cheap pre-check before searching, and a charge written in the
 //! same transaction as the server's search record.
 //!
-//! Rules (api.md "Quotas and credits"): guests get 5 searches per UTC day per
-//! IP hash; users get 10 free credits per UTC day, then spend 1 purchased
-//! credit per search, and at most 100 searches in any rolling hour.
+//! Rules (api.md "Quotas and credits"): users get 10 free credits per UTC
+//! day, then spend 1 purchased credit per search, and at most 100 searches in
+//! any rolling hour. Guests are the server's business (its guest quota keys
+//! them by a hash of their IP), so this crate only charges users.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{Clock, HOUR_MS, day_start_ms, iso8601, next_midnight_ms, secs_until, utc_day};
-use crate::crypto::ip_hash;
+use crate::clock::{Clock, HOUR_MS, day_start_ms, iso8601, next_midnight_ms, secs_until};
 use crate::error::{Error, ErrorCode, Result};
 
-pub const GUEST_DAILY_LIMIT: u32 = 5;
 pub const FREE_DAILY_CREDITS: u32 = 10;
 pub const HOURLY_LIMIT: u32 = 100;
-
-/// How a signed-in caller proved who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum AuthVia {
-    Session,
-    ApiKey,
-}
-
-/// Who is searching, as the server's auth extractor decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    /// No session and no key; `ip_hash` from [`Caller::guest`].
-    Guest {
-        ip_hash: String,
-    },
-    User {
-        user_id: String,
-        via: AuthVia,
-    },
-}
-
-impl Caller {
-    /// A guest identified by a keyed hash of `ip` (the IP itself is never stored).
-    pub fn guest(secret: &[u8], ip: &str) -> Self {
-        Self::Guest {
-            ip_hash: ip_hash(secret, ip),
-        }
-    }
-}
 
 /// What paid for a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ChargeKind {
-    Guest,
     Free,
     Purchased,
 }
@@ -58,7 +26,6 @@ pub enum ChargeKind {
 impl ChargeKind {
     fn as_str(self) -> &'static str {
         match self {
-            Self::Guest => "guest",
             Self::Free => "free",
             Self::Purchased => "purchased",
         }
@@ -70,9 +37,9 @@ impl ChargeKind {
 #[serde(rename_all = "camelCase")]
 pub struct Charge {
     pub kind: ChargeKind,
-    /// Guest searches or free credits left today after this one.
+    /// Free credits left today after this one.
     pub remaining_today: u32,
-    /// Purchased credits left after this one (0 for guests).
+    /// Purchased credits left after this one.
     pub credits: i64,
 }
 
@@ -158,38 +125,16 @@ fn decide(usage: &UserUsage, now: i64) -> Result<ChargeKind> {
     Err(Error::api(ErrorCode::InsufficientCredits).retry_after(secs_until(now, midnight)))
 }
 
-fn guest_used(conn: &Connection, ip_hash: &str, now: i64) -> Result<u32> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM guest_charges WHERE ip_hash = ?1 AND day = ?2",
-        params![ip_hash, utc_day(now)],
-        |row| row.get(0),
-    )?)
-}
-
-fn check_guest(conn: &Connection, ip_hash: &str, now: i64) -> Result<u32> {
-    let used = guest_used(conn, ip_hash, now)?;
-    if used >= GUEST_DAILY_LIMIT {
-        let midnight = next_midnight_ms(now);
-        return Err(
-            Error::api(ErrorCode::GuestQuotaExceeded).retry_after(secs_until(now, midnight))
-        );
-    }
-    Ok(used)
-}
-
-/// Refuses early, before the expensive search, when the caller is out of
-/// quota (429 `GUEST_QUOTA_EXCEEDED` / `RATE_LIMITED`, 402
-/// `INSUFFICIENT_CREDITS`, each with `retry_after_secs`). Passing it does not
-/// reserve anything: [`charge`] decides for good.
-pub fn pre_check(conn: &Connection, clock: &dyn Clock, caller: &Caller) -> Result<()> {
+/// Refuses early, before the expensive search, when the user is out of
+/// quota (429 `RATE_LIMITED`, 402 `INSUFFICIENT_CREDITS`, each with
+/// `retry_after_secs`). Passing it does not reserve anything: [`charge`]
+/// decides for good.
+pub fn pre_check(conn: &Connection, clock: &dyn Clock, user_id: &str) -> Result<()> {
     let now = clock.now_ms();
-    match caller {
-        Caller::Guest { ip_hash } => check_guest(conn, ip_hash, now).map(drop),
-        Caller::User { user_id, .. } => decide(&user_usage(conn, user_id, now)?, now).map(drop),
-    }
+    decide(&user_usage(conn, user_id, now)?, now).map(drop)
 }
 
-/// Charges one successful search, re-checking every limit.
+/// Charges one successful search of `user_id`, re-checking every limit.
 ///
 /// The caller must open `tx` with `TransactionBehavior::Immediate` (SQLite
 /// `BEGIN IMMEDIATE`), insert its own search record in it and commit; the
@@ -198,27 +143,10 @@ pub fn pre_check(conn: &Connection, clock: &dyn Clock, caller: &Caller) -> Resul
 pub fn charge(
     tx: &Transaction,
     clock: &dyn Clock,
-    caller: &Caller,
+    user_id: &str,
     search_id: &str,
 ) -> Result<Charge> {
-    let now = clock.now_ms();
-    match caller {
-        Caller::Guest { ip_hash } => charge_guest(tx, ip_hash, now, search_id),
-        Caller::User { user_id, .. } => charge_user(tx, user_id, now, search_id),
-    }
-}
-
-fn charge_guest(conn: &Connection, ip_hash: &str, now: i64, search_id: &str) -> Result<Charge> {
-    let used = check_guest(conn, ip_hash, now)?;
-    conn.execute(
-        "INSERT INTO guest_charges (ip_hash, day, at, search_id) VALUES (?1, ?2, ?3, ?4)",
-        params![ip_hash, utc_day(now), now, search_id],
-    )?;
-    Ok(Charge {
-        kind: ChargeKind::Guest,
-        remaining_today: GUEST_DAILY_LIMIT - used - 1,
-        credits: 0,
-    })
+    charge_user(tx, user_id, clock.now_ms(), search_id)
 }
 
 fn charge_user(conn: &Connection, user_id: &str, now: i64, search_id: &str) -> Result<Charge> {
@@ -280,16 +208,4 @@ pub fn credits_summary(
             resets_at: iso8601(usage.oldest_in_hour.map_or(now, |t| t + HOUR_MS)),
         },
     })
-}
-
-/// Guest searches left today for an IP hash.
-pub fn guest_remaining(conn: &Connection, clock: &dyn Clock, ip_hash: &str) -> Result<u32> {
-    let used = guest_used(conn, ip_hash, clock.now_ms())?;
-    Ok(GUEST_DAILY_LIMIT.saturating_sub(used))
-}
-
-/// Housekeeping: forgets guest IP hashes from before yesterday (UTC).
-pub fn prune_guest_usage(conn: &Connection, clock: &dyn Clock) -> Result<usize> {
-    let keep_from = utc_day(clock.now_ms()) - 1;
-    Ok(conn.execute("DELETE FROM guest_charges WHERE day < ?1", [keep_from])?)
 }

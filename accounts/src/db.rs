@@ -1,18 +1,18 @@
-//! Opening SQLite, the versioned schema of the accounts component, and the server secret.
+//! Opening SQLite and the versioned schema of the accounts component.
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-use crate::crypto::random_bytes;
 use crate::error::{Error, Result};
 
 /// The `schema_migrations.component` value for this crate's tables.
 pub const COMPONENT: &str = "accounts";
 
-/// Each entry is applied once, in order, inside its own transaction.
+/// `(version, sql)`: each entry is applied once, in order, inside its own
+/// transaction. The server applies them with its own runner.
 /// Never edit a shipped entry: append a new version instead.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
 
 /// Opens (creating if needed) a database file set up the way every part of
 /// the server expects: WAL, a 5 s busy timeout and enforced foreign keys.
@@ -78,35 +78,4 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
         |row| row.get(0),
     )?;
     Ok(version)
-}
-
-const SECRET_KEY: &str = "server_secret";
-
-/// The 32-byte secret for cookie signatures and IP hashes, generated on first
-/// use and kept in `settings`, for servers started without a secret flag.
-pub fn server_secret(conn: &Connection) -> Result<[u8; 32]> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let stored: Option<Vec<u8>> = tx
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [SECRET_KEY],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let secret = match stored {
-        Some(bytes) => <[u8; 32]>::try_from(bytes.as_slice())
-            .map_err(|_| Error::Corrupt("settings.server_secret is not 32 bytes".into()))?,
-        None => insert_secret(&tx)?,
-    };
-    tx.commit()?;
-    Ok(secret)
-}
-
-fn insert_secret(tx: &Transaction) -> Result<[u8; 32]> {
-    let secret = random_bytes::<32>()?;
-    tx.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
-        params![SECRET_KEY, &secret[..]],
-    )?;
-    Ok(secret)
 }

@@ -19,7 +19,6 @@ pub enum ErrorCode {
     InvalidApiKey,
     ApiKeyNotFound,
     UserNotFound,
-    GuestQuotaExceeded,
     RateLimited,
     InsufficientCredits,
     TooManyRequests,
@@ -28,7 +27,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// All codes, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 14] = [
         Self::UserAlreadyExists,
         Self::InvalidEmail,
         Self::PasswordTooShort,
@@ -39,7 +38,6 @@ impl ErrorCode {
         Self::InvalidApiKey,
         Self::ApiKeyNotFound,
         Self::UserNotFound,
-        Self::GuestQuotaExceeded,
         Self::RateLimited,
         Self::InsufficientCredits,
         Self::TooManyRequests,
@@ -67,11 +65,6 @@ impl ErrorCode {
             Self::InvalidApiKey => ("INVALID_API_KEY", 401, "Invalid API key."),
             Self::ApiKeyNotFound => ("API_KEY_NOT_FOUND", 404, "API key not found"),
             Self::UserNotFound => ("USER_NOT_FOUND", 404, "User not found"),
-            Self::GuestQuotaExceeded => (
-                "GUEST_QUOTA_EXCEEDED",
-                429,
-                "Guests can search 5 times per UTC day. Sign in for more.",
-            ),
             Self::RateLimited => ("RATE_LIMITED", 429, "Rate limit exceeded."),
             Self::InsufficientCredits => (
                 "INSUFFICIENT_CREDITS",

@@ -26,11 +26,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use cookie::{
     COOKIE_NAME, SECURE_COOKIE_NAME, encoded_cookie_value, sign_cookie, verify_cookie,
 };
-pub use credits::{
-    AuthVia, Caller, Charge, ChargeKind, CreditsSummary, charge, credits_summary, pre_check,
-};
-pub use crypto::ip_hash;
-pub use db::{migrate, open_connection, server_secret};
+pub use credits::{Charge, ChargeKind, CreditsSummary, charge, credits_summary, pre_check};
+pub use db::{migrate, open_connection};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use limiter::RateLimiter;
 pub use password::PasswordPolicy;

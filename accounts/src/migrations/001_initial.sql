@@ -1,11 +1,7 @@
 -- Accounts schema v1. Times are unix milliseconds (UTC). Secrets are never
 -- stored in clear: sessions and API keys keep base64url(SHA-256(secret)),
--- passwords a salted PBKDF2 hash, guests an HMAC of their IP.
-
-CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
+-- passwords a salted PBKDF2 hash. The server secret and the guest quota
+-- live in the server's own tables (component "server").
 
 CREATE TABLE users (
     id             TEXT PRIMARY KEY,
@@ -61,13 +57,3 @@ CREATE TABLE charges (
     search_id TEXT NOT NULL
 );
 CREATE INDEX charges_user_at ON charges (user_id, at);
-
--- One row per guest search; ip_hash = HMAC-SHA256(server secret, IP).
-CREATE TABLE guest_charges (
-    id        INTEGER PRIMARY KEY,
-    ip_hash   TEXT NOT NULL,
-    day       INTEGER NOT NULL,
-    at        INTEGER NOT NULL,
-    search_id TEXT NOT NULL
-);
-CREATE INDEX guest_charges_ip_day ON guest_charges (ip_hash, day);

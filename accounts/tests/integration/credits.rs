@@ -1,27 +1,21 @@
-//! Quotas and credits: free daily credits, purchased credits, the hourly cap, guests, concurrency.
+//! Quotas and credits: free daily credits, purchased credits, the hourly cap, concurrency.
 
 use std::sync::Barrier;
 
-use accounts::clock::{DAY_MS, HOUR_MS};
+use accounts::clock::HOUR_MS;
 use accounts::credits::balance;
-use accounts::{
-    AuthVia, Caller, ChargeKind, Clock, ErrorCode, charge, credits_summary, grant_credits,
-    pre_check,
-};
+use accounts::{ChargeKind, Clock, ErrorCode, charge, credits_summary, grant_credits, pre_check};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::common::{Env, T0, keys};
 
-fn user_caller(env: &Env, email: &str) -> Caller {
-    Caller::User {
-        user_id: env.sign_up(email).user.id,
-        via: AuthVia::Session,
-    }
+fn user_caller(env: &Env, email: &str) -> String {
+    env.sign_up(email).user.id
 }
 
 /// What the server does for one search: check, search, then charge and
 /// record the search in one `BEGIN IMMEDIATE` transaction.
-fn search(conn: &Connection, clock: &dyn Clock, caller: &Caller) -> accounts::Result<ChargeKind> {
+fn search(conn: &Connection, clock: &dyn Clock, caller: &str) -> accounts::Result<ChargeKind> {
     pre_check(conn, clock, caller)?;
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let charged = charge(&tx, clock, caller, "search-id")?;
@@ -55,9 +49,7 @@ fn ten_free_searches_then_402_until_credits_are_bought() {
         search(&env.conn, env.clock.as_ref(), &caller).unwrap(),
         ChargeKind::Purchased
     );
-    let Caller::User { user_id, .. } = &caller else {
-        unreachable!()
-    };
+    let user_id = &caller;
     assert_eq!(balance(&env.conn, user_id).unwrap(), 0);
     assert_eq!(
         search(&env.conn, env.clock.as_ref(), &caller)
@@ -75,9 +67,7 @@ fn a_rolled_back_search_is_not_charged() {
         let tx = Transaction::new_unchecked(&env.conn, TransactionBehavior::Immediate).unwrap();
         charge(&tx, env.clock.as_ref(), &caller, "failed").unwrap();
     }
-    let Caller::User { user_id, .. } = &caller else {
-        unreachable!()
-    };
+    let user_id = &caller;
     let summary = credits_summary(&env.conn, env.clock.as_ref(), user_id).unwrap();
     assert_eq!(summary.free_daily.used, 0);
 }
@@ -113,9 +103,7 @@ fn the_101st_search_in_an_hour_is_429_until_the_oldest_leaves() {
 fn free_credits_come_back_at_midnight_utc() {
     let env = Env::new();
     let caller = user_caller(&env, "ann@example.com");
-    let Caller::User { user_id, .. } = &caller else {
-        unreachable!()
-    };
+    let user_id = &caller;
     env.clock.set(T0 + 11 * HOUR_MS + 30 * 60_000); // 23:30 UTC
     for _ in 0..10 {
         search(&env.conn, env.clock.as_ref(), &caller).unwrap();
@@ -149,9 +137,7 @@ fn free_credits_come_back_at_midnight_utc() {
 fn summary_json_matches_the_contract() {
     let env = Env::new();
     let caller = user_caller(&env, "ann@example.com");
-    let Caller::User { user_id, .. } = &caller else {
-        unreachable!()
-    };
+    let user_id = &caller;
     grant_credits(&env.conn, env.clock.as_ref(), "ann@example.com", 3).unwrap();
     search(&env.conn, env.clock.as_ref(), &caller).unwrap();
     env.clock.advance_ms(60_000);
@@ -197,45 +183,10 @@ fn fifty_concurrent_charges_spend_exactly_ten_credits() {
     for err in results.iter().filter_map(|r| r.as_ref().err()) {
         assert_eq!(err.code(), ErrorCode::InsufficientCredits, "{err}");
     }
-    let Caller::User { user_id, .. } = &caller else {
-        unreachable!()
-    };
+    let user_id = &caller;
     assert_eq!(balance(&env.conn, user_id).unwrap(), 0);
     assert_eq!(
         env.count("SELECT COUNT(*) FROM charges WHERE kind = 'purchased'"),
         10
-    );
-}
-
-#[test]
-fn the_sixth_guest_search_of_the_day_is_refused() {
-    let env = Env::new();
-    let secret = accounts::server_secret(&env.conn).unwrap();
-    let guest = Caller::guest(&secret, "198.51.100.9");
-    env.clock.set(T0 + 6 * HOUR_MS); // 18:00 UTC
-    for _ in 0..5 {
-        assert_eq!(
-            search(&env.conn, env.clock.as_ref(), &guest).unwrap(),
-            ChargeKind::Guest
-        );
-    }
-    let err = search(&env.conn, env.clock.as_ref(), &guest).unwrap_err();
-    assert_eq!(
-        (err.code().as_str(), err.status()),
-        ("GUEST_QUOTA_EXCEEDED", 429)
-    );
-    assert_eq!(err.retry_after_secs(), Some(6 * 3600));
-    let other = Caller::guest(&secret, "198.51.100.10");
-    search(&env.conn, env.clock.as_ref(), &other).unwrap();
-    env.clock.set(T0 + 12 * HOUR_MS);
-    search(&env.conn, env.clock.as_ref(), &guest).unwrap();
-    assert_eq!(
-        accounts::credits::prune_guest_usage(&env.conn, env.clock.as_ref()).unwrap(),
-        0
-    );
-    env.clock.advance_ms(2 * DAY_MS);
-    assert_eq!(
-        accounts::credits::prune_guest_usage(&env.conn, env.clock.as_ref()).unwrap(),
-        7
     );
 }

@@ -1,6 +1,6 @@
-//! The database file and its WAL never hold a password, session token, API key or IP in clear.
+//! The database file and its WAL never hold a password, session token or API key in clear.
 
-use accounts::{Caller, create_key, server_secret};
+use accounts::create_key;
 use rusqlite::{Transaction, TransactionBehavior};
 
 use crate::common::{Env, new_user};
@@ -26,17 +26,15 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 fn no_secret_is_stored_in_clear() {
     let env = Env::new();
     let password = "Plaintext-Password-4417";
-    let ip = "192.0.2.201";
     let signed = env
         .sign_up_with(new_user("ann@example.com", password))
         .unwrap();
     let (key, _) = create_key(&env.conn, env.clock.as_ref(), &signed.user.id, "k").unwrap();
-    let guest = Caller::guest(&server_secret(&env.conn).unwrap(), ip);
     let tx = Transaction::new_unchecked(&env.conn, TransactionBehavior::Immediate).unwrap();
-    accounts::charge(&tx, env.clock.as_ref(), &guest, "s1").unwrap();
+    accounts::charge(&tx, env.clock.as_ref(), &signed.user.id, "s1").unwrap();
     tx.commit().unwrap();
 
-    let secrets = [password, signed.token.as_str(), key.as_str(), &key[6..], ip];
+    let secrets = [password, signed.token.as_str(), key.as_str(), &key[6..]];
     let before_checkpoint = file_bytes(&env);
     assert!(
         contains(&before_checkpoint, "ann@example.com"),
