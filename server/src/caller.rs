@@ -5,12 +5,20 @@
 use ring::hmac;
 use std::net::IpAddr;
 
-/// The caller of a request. The accounts work adds `User { user_id }`
-/// (from a session cookie or an API key).
+/// The caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     /// No session, no key: known only by a keyed hash of the client IP.
     Guest { ip_hash: IpHash },
+    /// A signed-in user, by session cookie or API key.
+    User { user_id: String, via: Via },
+}
+
+/// How a signed-in caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Session,
+    ApiKey,
 }
 
 /// HMAC-SHA256(server secret, IP): stable for one IP, useless without the

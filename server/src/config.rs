@@ -1,10 +1,87 @@
 //! Command-line flags (each also an environment variable) and the one
 //! checked `Config` they become, passed down by reference from `main`.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// The command line: serve (no subcommand), or an operator command.
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Anime scene search HTTP server",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub serve: Args,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Operator commands, run on the server host against the database.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Purchased credits of a user.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+    /// Accounts: list them, disable or re-enable one.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCommand {
+    /// Add purchased credits to a user's balance.
+    Grant {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long, allow_negative_numbers = true)]
+        amount: i64,
+    },
+    /// Show a user's free credits today, purchased credits and hourly use.
+    Show {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Every user, oldest first.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Disable an account: sign-in refused, sessions ended, API keys refused.
+    Disable {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// The database an operator command works on.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArg {
+    /// SQLite database of the server (must exist).
+    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db")]
+    pub database: PathBuf,
+}
 
 /// Raw flags as clap parses them.
 #[derive(Debug, Parser)]
@@ -31,6 +108,15 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub trusted_origins: Vec<String>,
+    /// The public URL of the service, e.g. https://search.example.com: its
+    /// origin is trusted, and with https the session cookie is `Secure`
+    /// and named `__Secure-better-auth.session_token`.
+    #[arg(long, env = "SERVER_BASE_URL")]
+    pub base_url: Option<String>,
+    /// PBKDF2-HMAC-SHA256 rounds for new password hashes. Lower it only for
+    /// tests; stored hashes keep their own count.
+    #[arg(long, env = "SERVER_PBKDF2_ITERATIONS", default_value_t = DEFAULT_PBKDF2_ITERATIONS)]
+    pub pbkdf2_iterations: u32,
     /// Believe `X-Forwarded-For` (only behind a reverse proxy you run).
     #[arg(long, env = "SERVER_TRUST_PROXY")]
     pub trust_proxy: bool,
@@ -60,7 +146,12 @@ pub struct Config {
     pub database: PathBuf,
     pub listen: SocketAddr,
     pub secret: Option<String>,
+    /// Origins (`scheme://host[:port]`, `*` wildcards allowed) whose
+    /// cookie-authenticated requests are accepted; includes the base URL's.
     pub trusted_origins: Vec<String>,
+    /// Cookies get `Secure` and the `__Secure-` prefix (https base URL).
+    pub secure_cookies: bool,
+    pub pbkdf2_iterations: u32,
     pub trust_proxy: bool,
     pub allow_loopback_urls: bool,
     /// `None` when guest searches are unlimited.
@@ -79,7 +170,14 @@ pub enum ConfigError {
     PollTooFast,
     #[error("--workers must be at least 1")]
     NoWorkers,
+    #[error("--base-url {0:?} is not an http(s) URL such as https://example.com")]
+    BadBaseUrl(String),
+    #[error("--pbkdf2-iterations must be at least 1")]
+    NoIterations,
 }
+
+/// OWASP's 2023 floor for PBKDF2-HMAC-SHA256.
+pub const DEFAULT_PBKDF2_ITERATIONS: u32 = 600_000;
 
 impl Config {
     /// Parses `argv` (and the environment) into a checked configuration.
@@ -96,12 +194,18 @@ impl Config {
         if a.secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError::ShortSecret);
         }
-        let trusted_origins = a
+        let mut trusted_origins = a
             .trusted_origins
             .iter()
             .filter(|o| !o.is_empty())
             .map(|o| normalize_origin(o))
             .collect::<Result<Vec<_>, _>>()?;
+        let base = a.base_url.as_deref().map(base_origin).transpose()?;
+        let secure_cookies = base.as_ref().is_some_and(|b| b.starts_with("https://"));
+        trusted_origins.extend(base);
+        if a.pbkdf2_iterations == 0 {
+            return Err(ConfigError::NoIterations);
+        }
         if a.index_poll_ms < 10 {
             return Err(ConfigError::PollTooFast);
         }
@@ -115,6 +219,8 @@ impl Config {
             listen: a.listen,
             secret: a.secret,
             trusted_origins,
+            secure_cookies,
+            pbkdf2_iterations: a.pbkdf2_iterations,
             trust_proxy: a.trust_proxy,
             allow_loopback_urls: a.allow_loopback_urls,
             guest_daily_limit: (!a.no_guest_quota).then_some(a.guest_daily_limit),
@@ -138,9 +244,29 @@ impl Config {
     }
 }
 
-/// `scheme://host[:port]` in lower case, without a trailing slash.
+/// The origin of `--base-url` (any path is allowed there).
+fn base_origin(url: &str) -> Result<String, ConfigError> {
+    let bad = || ConfigError::BadBaseUrl(url.to_string());
+    let parsed = url::Url::parse(url).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(bad());
+    }
+    Ok(parsed.origin().ascii_serialization())
+}
+
+/// `scheme://host[:port]` in lower case, without a trailing slash. A
+/// pattern with `*` (e.g. `https://*.example.com`) is kept as written,
+/// lower-cased, and matched by `http::origin`.
 fn normalize_origin(origin: &str) -> Result<String, ConfigError> {
     let bad = || ConfigError::BadOrigin(origin.to_string());
+    if origin.contains('*') {
+        let o = origin.trim_end_matches('/').to_ascii_lowercase();
+        let ok = (o.starts_with("http://") || o.starts_with("https://"))
+            && !o
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.contains('/'));
+        return if ok { Ok(o) } else { Err(bad()) };
+    }
     let url = url::Url::parse(origin).map_err(|_| bad())?;
     let plain = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !plain {

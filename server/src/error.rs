@@ -41,6 +41,26 @@ pub enum Code {
     GuestQuotaExceeded,
     IndexUnavailable,
     InternalError,
+    // Accounts, sessions and keys (better-auth's codes where it has one).
+    UserAlreadyExistsUseAnotherEmail,
+    InvalidEmail,
+    PasswordTooShort,
+    PasswordTooLong,
+    ValidationError,
+    InvalidEmailOrPassword,
+    UserDisabled,
+    InvalidApiKey,
+    ApiKeyNotFound,
+    UserNotFound,
+    Unauthorized,
+    SessionRequired,
+    MissingOrNullOrigin,
+    InvalidOrigin,
+    CrossSiteNavigationLoginBlocked,
+    TooManyRequests,
+    // Credits and the hourly limit of signed-in users.
+    RateLimited,
+    InsufficientCredits,
 }
 
 impl Code {
@@ -50,13 +70,22 @@ impl Code {
         match self {
             MissingImage | InvalidImage | InvalidUrl | InvalidLimit | InvalidOffset
             | InvalidAnilistId | InvalidPeriod | InvalidParameter | InvalidBody
-            | InvalidResultIndex => StatusCode::BAD_REQUEST,
-            UrlNotAllowed | NotYourSearch => StatusCode::FORBIDDEN,
-            SearchNotFound | NotFound => StatusCode::NOT_FOUND,
+            | InvalidResultIndex | InvalidEmail | PasswordTooShort | PasswordTooLong
+            | ValidationError => StatusCode::BAD_REQUEST,
+            InvalidEmailOrPassword | InvalidApiKey | Unauthorized => StatusCode::UNAUTHORIZED,
+            InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
+            UrlNotAllowed
+            | NotYourSearch
+            | UserDisabled
+            | SessionRequired
+            | MissingOrNullOrigin
+            | InvalidOrigin
+            | CrossSiteNavigationLoginBlocked => StatusCode::FORBIDDEN,
+            SearchNotFound | NotFound | ApiKeyNotFound | UserNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            UrlFetchFailed => StatusCode::UNPROCESSABLE_ENTITY,
-            GuestQuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
+            UrlFetchFailed | UserAlreadyExistsUseAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
+            GuestQuotaExceeded | TooManyRequests | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             IndexUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -111,6 +140,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+            if self.code == Code::TooManyRequests {
+                // better-auth's rate limiter names it so; clients read it.
+                response.insert_header(("x-retry-after", HeaderValue::from(seconds)));
+            }
         }
         response.json(Body {
             code: self.code,
@@ -125,6 +158,36 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+/// The accounts crate's refusals keep their code and message; the status
+/// comes from this file's table like every other code. Faults (database,
+/// random source, corrupt rows) become a logged 500.
+impl From<accounts::Error> for ApiError {
+    fn from(e: accounts::Error) -> Self {
+        use accounts::ErrorCode as A;
+        let code = match e.code() {
+            A::UserAlreadyExists => Code::UserAlreadyExistsUseAnotherEmail,
+            A::InvalidEmail => Code::InvalidEmail,
+            A::PasswordTooShort => Code::PasswordTooShort,
+            A::PasswordTooLong => Code::PasswordTooLong,
+            A::ValidationError => Code::ValidationError,
+            A::InvalidEmailOrPassword => Code::InvalidEmailOrPassword,
+            A::UserDisabled => Code::UserDisabled,
+            A::InvalidApiKey => Code::InvalidApiKey,
+            A::ApiKeyNotFound => Code::ApiKeyNotFound,
+            A::UserNotFound => Code::UserNotFound,
+            A::RateLimited => Code::RateLimited,
+            A::InsufficientCredits => Code::InsufficientCredits,
+            A::TooManyRequests => Code::TooManyRequests,
+            A::InternalError => return ApiError::internal(e),
+        };
+        let error = ApiError::new(code, e.client_message());
+        match e.retry_after_secs() {
+            Some(seconds) => error.with_retry_after(seconds),
+            None => error,
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::internal(e)
@@ -136,6 +199,24 @@ impl From<shared::QueryError> for ApiError {
         match e {
             shared::QueryError::InvalidImage(_) => ApiError::new(Code::InvalidImage, e.to_string()),
             shared::QueryError::TooLarge(_) => ApiError::new(Code::ImageTooLarge, e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The accounts crate documents a status per code; ours must agree.
+    #[test]
+    fn accounts_codes_keep_their_wire_code_and_status() {
+        for code in accounts::ErrorCode::ALL {
+            if code == accounts::ErrorCode::InternalError {
+                continue;
+            }
+            let ours = ApiError::from(accounts::Error::api(code));
+            assert_eq!(ours.code.as_str(), code.as_str());
+            assert_eq!(ours.code.status().as_u16(), code.status(), "{code}");
         }
     }
 }

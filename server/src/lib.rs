@@ -1,7 +1,9 @@
 //! The HTTP server of the anime scene search engine: search over a mapped
-//! index, the public lists, and the SQLite store they share. `main.rs` is
-//! only flags and signals; tests build the same app with `create_app`.
+//! index, accounts (via the `accounts` crate), the public lists, and the
+//! SQLite store they share. `main.rs` is only flags and signals; tests build
+//! the same app with `create_app`.
 
+pub mod admin;
 pub mod caller;
 pub mod clock;
 pub mod config;

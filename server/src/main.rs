@@ -1,9 +1,10 @@
 //! `server`: parse flags, open the state, serve until SIGTERM or Ctrl-C
-//! (actix drains requests in flight), reload the index on SIGHUP.
+//! (actix drains requests in flight), reload the index on SIGHUP; or run
+//! an operator command (`server credits ...`, `server users ...`).
 
 use anyhow::Context;
 use clap::Parser;
-use server::config::{Args, Config};
+use server::config::{Args, Cli, Config};
 use server::index_holder::Watcher;
 use server::{AppState, create_app};
 use std::process::ExitCode;
@@ -26,8 +27,17 @@ fn init_logging() {
 }
 
 fn run() -> anyhow::Result<()> {
-    let config = Config::from_args(Args::parse())?;
-    let state = AppState::open(&config).context("cannot open the server state")?;
+    let cli = Cli::parse();
+    match &cli.command {
+        Some(command) => server::admin::run(command, &mut std::io::stdout().lock()),
+        None => serve_with(cli.serve),
+    }
+}
+
+fn serve_with(args: Args) -> anyhow::Result<()> {
+    let config = Config::from_args(args)?;
+    let clock = std::sync::Arc::new(server::clock::SystemClock);
+    let state = AppState::open(&config, clock).context("cannot open the server state")?;
     let workers = config.workers;
     actix_web::rt::System::new().block_on(serve(config, state, workers))
 }

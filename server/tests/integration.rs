@@ -27,3 +27,18 @@ mod store;
 
 #[path = "integration/reload.rs"]
 mod reload;
+
+#[path = "integration/auth.rs"]
+mod auth;
+
+#[path = "integration/apikeys.rs"]
+mod apikeys;
+
+#[path = "integration/credits.rs"]
+mod credits;
+
+#[path = "integration/secrets.rs"]
+mod secrets;
+
+#[path = "integration/admin.rs"]
+mod admin;

@@ -33,7 +33,7 @@ pub async fn confirm(
     let c = Confirmation {
         result_index,
         public: body.public,
-        at_ms: crate::clock::now_ms(),
+        at_ms: state.clock.now_ms(),
     };
     let store = state.store.clone();
     let id = search_id.clone();

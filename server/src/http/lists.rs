@@ -70,7 +70,7 @@ pub async fn rankings(
     let include_adult = boolean("includeAdult", q.include_adult.as_deref(), false)?;
     let since_ms = match days {
         0 => i64::MIN,
-        d => crate::clock::now_ms() - d * crate::clock::DAY_MS,
+        d => state.clock.now_ms() - d * crate::clock::DAY_MS,
     };
     let query = RankingQuery {
         since_ms,

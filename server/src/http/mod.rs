@@ -2,17 +2,23 @@
 //! turns every error (extractor, routing, handler) into the one JSON body.
 //! Handlers are thin; the work is in `store`, `fetch` and `shared`.
 
+mod apikeys;
+mod auth;
 mod confirm;
+pub mod cookie;
+mod credits;
 mod extract;
+mod form;
 mod health;
 mod lists;
 mod params;
 mod search;
 mod search_input;
 
-pub use extract::client_ip;
+pub use extract::{MaybeSession, SessionUser, client_ip};
 
 use crate::caller::IpHasher;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{ApiError, Code};
 use crate::fetch::Fetcher;
@@ -22,7 +28,7 @@ use crate::store::{Store, StoreError};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, ResponseError, web};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -41,12 +47,17 @@ pub struct AppState {
     /// queues instead of thrashing and the async workers stay free.
     pub search_slots: Semaphore,
     pub decode_limits: shared::query::DecodeLimits,
+    /// Now, for quotas, sessions and the search log (manual in tests).
+    pub clock: Arc<dyn Clock>,
+    pub passwords: accounts::PasswordPolicy,
+    /// Sign-in and sign-up attempts per IP and path.
+    pub auth_limiter: accounts::RateLimiter,
 }
 
 impl AppState {
     /// Opens the database (migrating it), settles the secret and maps the
-    /// index if it is there.
-    pub fn open(config: &Config) -> Result<AppState, StoreError> {
+    /// index if it is there. `clock` is the system clock in `main`.
+    pub fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, StoreError> {
         let store = Store::open(&config.database, config.workers + 2)?;
         let secret =
             crate::store::load_or_create_secret(&mut store.get(), config.secret.as_deref())?;
@@ -62,6 +73,9 @@ impl AppState {
             },
             search_slots: Semaphore::new(cores),
             decode_limits: shared::query::DecodeLimits::default(),
+            passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
+            auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
+            clock,
             config: config.clone(),
         })
     }
@@ -95,6 +109,7 @@ pub fn create_app(
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::new(Code::InvalidParameter, format!("bad path: {e}")).into()
         }))
+        .wrap(from_fn(cookie::guard))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
         // No client address in the log: like the database, it keeps none.
         .wrap(Logger::new("\"%r\" %s %b %Dms"))
@@ -106,7 +121,29 @@ pub fn create_app(
         )
         .service(resource("/api/anime/recent-searches").route(web::get().to(lists::recent)))
         .service(resource("/api/anime/rankings").route(web::get().to(lists::rankings)))
+        .service(resource("/api/auth/sign-up/email").route(web::post().to(auth::sign_up)))
+        .service(resource("/api/auth/sign-in/email").route(web::post().to(auth::sign_in)))
+        .service(resource("/api/auth/sign-out").route(web::post().to(auth::sign_out)))
+        .service(resource("/api/auth/get-session").route(web::get().to(auth::get_session)))
+        .service(
+            resource("/api/apikeys")
+                .route(web::get().to(apikeys::list))
+                .route(web::post().to(apikeys::create)),
+        )
+        .service(resource("/api/apikeys/{id}").route(web::delete().to(apikeys::revoke)))
+        .service(resource("/api/user/anime-credits").route(web::get().to(credits::anime_credits)))
         .default_service(web::to(not_found))
+}
+
+/// Runs an accounts call on the blocking pool with a pooled connection and
+/// the state's clock; its refusals become `ApiError`s through the table.
+pub(crate) async fn accounts_db<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection, &dyn Clock) -> accounts::Result<T> + Send + 'static,
+{
+    let (store, clock) = (state.store.clone(), state.clock.clone());
+    Ok(web::block(move || f(&store.get(), clock.as_ref())).await??)
 }
 
 /// A resource that answers a wrong method with 405 in the JSON body.

@@ -38,7 +38,7 @@ pub async fn search(
     let results = run_search(&state, Arc::clone(&index), bytes, options).await?;
     let search = NewSearch {
         id: crate::ids::search_id(),
-        created_at: crate::clock::now_ms(),
+        created_at: state.clock.now_ms(),
         frame_count: index.frame_count(),
         results,
     };
@@ -72,7 +72,8 @@ fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {
 /// Refuses an exhausted caller before any costly work.
 async fn check_quota(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     let (store, caller, policy) = (state.store.clone(), caller.clone(), state.quota);
-    web::block(move || quota::check(&store.get(), &caller, &policy, crate::clock::now_ms()))
+    let clock = state.clock.clone();
+    web::block(move || quota::check(&store.get(), &caller, &policy, clock.as_ref()))
         .await?
         .map_err(charge_error)
 }
@@ -100,9 +101,12 @@ async fn run_search(
 
 async fn record(state: &AppState, search: &NewSearch, caller: Caller) -> Result<(), ApiError> {
     let (store, policy, search) = (state.store.clone(), state.quota, search.clone());
-    web::block(move || searches::record(&mut store.get(), &search, &caller, &policy))
-        .await?
-        .map_err(charge_error)
+    let clock = state.clock.clone();
+    web::block(move || {
+        searches::record(&mut store.get(), &search, &caller, &policy, clock.as_ref())
+    })
+    .await?
+    .map_err(charge_error)
 }
 
 fn charge_error(e: ChargeError) -> ApiError {
@@ -116,6 +120,7 @@ fn charge_error(e: ChargeError) -> ApiError {
             )
             .with_retry_after(retry_after)
         }
+        ChargeError::Accounts(e) => e.into(),
         ChargeError::Store(e) => e.into(),
     }
 }

@@ -1,4 +1,4 @@
-//! The SQLite store the server shares with the accounts work: one file,
+//! The SQLite store the server shares with the `accounts` crate: one file,
 //! opened through a small pool, schema kept by versioned migrations. Knows
 //! nothing about HTTP; callers run it inside `web::block`.
 

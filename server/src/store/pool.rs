@@ -7,7 +7,7 @@
 //! schema and re-runs the pragmas. A handful of connections covers the
 //! workers' blocking threads; a caller waits when all are in use.
 
-use super::{SERVER_MIGRATIONS, StoreError, migrate};
+use super::{Migration, SERVER_MIGRATIONS, StoreError, migrate};
 use rusqlite::Connection;
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
@@ -37,11 +37,13 @@ pub struct PooledConnection {
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies the
-    /// server's migrations and opens `size` connections.
+    /// server's migrations, then the accounts' ones, and opens `size`
+    /// connections.
     pub fn open(path: &Path, size: usize) -> Result<Store, StoreError> {
         create_parent(path)?;
         let mut first = open_connection(path)?;
         migrate(&mut first, "server", SERVER_MIGRATIONS)?;
+        migrate(&mut first, accounts::db::COMPONENT, &accounts_migrations())?;
         let mut idle = vec![first];
         for _ in 1..size.max(1) {
             idle.push(open_connection(path)?);
@@ -101,6 +103,14 @@ impl DerefMut for PooledConnection {
     fn deref_mut(&mut self) -> &mut Connection {
         self.conn.as_mut().expect("connection present until drop")
     }
+}
+
+/// The accounts crate's schema steps, run by the same runner as ours.
+fn accounts_migrations() -> Vec<Migration> {
+    accounts::db::MIGRATIONS
+        .iter()
+        .map(|&(version, sql)| Migration { version, sql })
+        .collect()
 }
 
 fn create_parent(path: &Path) -> Result<(), StoreError> {

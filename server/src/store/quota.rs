@@ -1,11 +1,12 @@
 //! What a search costs the caller. `charge` is the one step the search
-//! transaction calls; the accounts work extends it for users (daily free
-//! credits, purchased credits, hourly limit) without touching its callers.
+//! transaction calls. Guests are counted here (per keyed IP hash and UTC
+//! day); users are charged by the `accounts` crate (daily free credits,
+//! purchased credits, hourly limit) in the same transaction.
 
 use super::StoreError;
 use crate::caller::{Caller, IpHash};
-use crate::clock;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::clock::{self, Clock};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// The limits in force, from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub enum Refusal {
 pub enum ChargeError {
     #[error("refused: {0:?}")]
     Refused(Refusal),
+    /// A user's refusal (credits, hourly limit) or an accounts fault.
+    #[error(transparent)]
+    Accounts(#[from] accounts::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -41,10 +45,11 @@ pub fn check(
     conn: &Connection,
     caller: &Caller,
     policy: &QuotaPolicy,
-    now_ms: i64,
+    clock: &dyn Clock,
 ) -> Result<(), ChargeError> {
     match caller {
-        Caller::Guest { ip_hash } => guest_allowed(conn, ip_hash, policy, now_ms),
+        Caller::Guest { ip_hash } => guest_allowed(conn, ip_hash, policy, clock.now_ms()),
+        Caller::User { user_id, .. } => Ok(accounts::pre_check(conn, clock, user_id)?),
     }
 }
 
@@ -52,12 +57,18 @@ pub fn check(
 /// transaction that records the search, so that concurrent searches are
 /// serialised and can never exceed a quota.
 pub fn charge(
-    tx: &Connection,
+    tx: &Transaction,
     caller: &Caller,
     policy: &QuotaPolicy,
-    now_ms: i64,
+    clock: &dyn Clock,
+    search_id: &str,
 ) -> Result<(), ChargeError> {
+    let now_ms = clock.now_ms();
     match caller {
+        Caller::User { user_id, .. } => {
+            accounts::charge(tx, clock, user_id, search_id)?;
+            Ok(())
+        }
         Caller::Guest { ip_hash } => {
             guest_allowed(tx, ip_hash, policy, now_ms)?;
             tx.execute(

@@ -4,6 +4,7 @@
 use super::StoreError;
 use super::quota::{self, ChargeError, QuotaPolicy};
 use crate::caller::Caller;
+use crate::clock::Clock;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use shared::SearchHit;
 
@@ -23,9 +24,10 @@ pub fn record(
     search: &NewSearch,
     caller: &Caller,
     policy: &QuotaPolicy,
+    clock: &dyn Clock,
 ) -> Result<(), ChargeError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    quota::charge(&tx, caller, policy, search.created_at)?;
+    quota::charge(&tx, caller, policy, clock, &search.id)?;
     insert(&tx, search, caller)?;
     tx.commit()?;
     Ok(())
@@ -67,6 +69,7 @@ fn insert(conn: &Connection, s: &NewSearch, caller: &Caller) -> Result<(), Store
 fn caller_columns(caller: &Caller) -> (&'static str, Option<&[u8]>, Option<&str>) {
     match caller {
         Caller::Guest { ip_hash } => ("guest", Some(&ip_hash.0[..]), None),
+        Caller::User { user_id, .. } => ("user", None, Some(user_id)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Flag parsing into the checked `Config`.
 
-use server::config::{Config, ConfigError, ParseError};
+use clap::Parser;
+use server::config::{Cli, Command, Config, ConfigError, CreditsCommand, ParseError, UsersCommand};
 use std::path::Path;
 
 fn parse(args: &[&str]) -> Result<Config, ParseError> {
@@ -17,6 +18,64 @@ fn defaults_live_under_data() {
     assert_eq!(c.index_poll.as_millis(), 1000);
     assert!(!c.trust_proxy && !c.allow_loopback_urls && c.secret.is_none());
     assert!(c.trusted_origins.is_empty());
+    assert_eq!(c.pbkdf2_iterations, 600_000, "OWASP 2023 floor");
+    assert!(!c.secure_cookies);
+}
+
+#[test]
+fn an_https_base_url_is_trusted_and_makes_cookies_secure() {
+    let c = parse(&[
+        "--base-url",
+        "https://Search.example.com/app/",
+        "--trusted-origin",
+        "https://*.example.com",
+        "--pbkdf2-iterations",
+        "1000",
+    ])
+    .unwrap();
+    assert!(c.secure_cookies);
+    assert_eq!(
+        c.trusted_origins,
+        ["https://*.example.com", "https://search.example.com"]
+    );
+    assert_eq!(c.pbkdf2_iterations, 1000);
+    assert!(
+        !parse(&["--base-url", "http://a.example"])
+            .unwrap()
+            .secure_cookies
+    );
+}
+
+#[test]
+fn plain_flags_serve_and_subcommands_are_operator_commands() {
+    let cli = Cli::try_parse_from(["server", "--index", "i.bin", "--database", "s.db"]).unwrap();
+    assert!(cli.command.is_none());
+    assert_eq!(cli.serve.database, Path::new("s.db"));
+    let cli = Cli::try_parse_from([
+        "server",
+        "credits",
+        "grant",
+        "--database",
+        "s.db",
+        "--email",
+        "a@b.io",
+        "--amount",
+        "5",
+    ])
+    .unwrap();
+    let Some(Command::Credits(CreditsCommand::Grant { db, email, amount })) = cli.command else {
+        panic!("{cli:?}")
+    };
+    assert_eq!(
+        (db.database.to_str(), email.as_str(), amount),
+        (Some("s.db"), "a@b.io", 5)
+    );
+    let cli = Cli::try_parse_from(["server", "users", "disable", "--email", "a@b.io"]).unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(Command::Users(UsersCommand::Disable { .. }))
+    ));
+    assert!(Cli::try_parse_from(["server", "--index", "i", "users", "list"]).is_err());
 }
 
 #[test]
@@ -77,6 +136,14 @@ fn refuses_bad_values() {
         ConfigError::BadOrigin("example.com".into())
     );
     assert_eq!(invalid(&["--workers", "0"]), ConfigError::NoWorkers);
+    assert_eq!(
+        invalid(&["--base-url", "ftp://x.io"]),
+        ConfigError::BadBaseUrl("ftp://x.io".into())
+    );
+    assert_eq!(
+        invalid(&["--pbkdf2-iterations", "0"]),
+        ConfigError::NoIterations
+    );
     assert_eq!(invalid(&["--index-poll-ms", "1"]), ConfigError::PollTooFast);
     assert!(matches!(
         parse(&["--listen", "nowhere"]),

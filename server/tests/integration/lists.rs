@@ -186,7 +186,7 @@ async fn recent_searches_refuse_bad_paging() {
 }
 
 fn logged(anime: (u32, &str, bool), similarity: f64, days_ago: f64) -> NewSearch {
-    let now = server::clock::now_ms();
+    let now = server::clock::Clock::now_ms(&server::clock::SystemClock);
     let hit = SearchHit {
         anime: AnimeRef {
             id: anime.0,
@@ -233,7 +233,14 @@ fn seed_log(f: &Fixture) {
         guest_daily_limit: None,
     };
     for s in &log {
-        record(&mut store.get(), s, &caller, &policy).unwrap();
+        record(
+            &mut store.get(),
+            s,
+            &caller,
+            &policy,
+            &server::clock::SystemClock,
+        )
+        .unwrap();
     }
 }
 

@@ -8,12 +8,13 @@ use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use serde_json::Value;
+use server::clock::{Clock, ManualClock, SystemClock};
 use server::{AppState, Config, create_app};
 use shared::index::{Anime, Video, write_atomically};
 use shared::{Gray, IndexBuilder};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// When the fixture index claims to have been built.
 pub const BUILT_AT: i64 = 1_700_000_000;
@@ -140,11 +141,20 @@ pub fn encode(img: &image::RgbImage, format: image::ImageFormat) -> Vec<u8> {
     out.into_inner()
 }
 
+/// The secret the fixtures sign cookies with.
+pub const SECRET: &str = "test-secret-0123456789-abcdefghijklmnop";
+/// The origin the fixtures trust for cookie-authenticated requests.
+pub const ORIGIN: &str = "http://localhost:3000";
+/// PBKDF2 rounds in tests: enough to exercise the code, fast to run.
+pub const TEST_ITERATIONS: u32 = 1_000;
+
 /// A temporary folder with the fixture index and a fresh database.
 pub struct Fixture {
     /// Kept so the folder lives as long as the fixture.
     pub _dir: tempfile::TempDir,
     pub config: Config,
+    /// The server's clock; starts at the real time, moves when told to.
+    pub clock: Arc<ManualClock>,
 }
 
 impl Fixture {
@@ -156,8 +166,16 @@ impl Fixture {
 
     pub fn without_index() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::for_dir(dir.path());
-        Fixture { _dir: dir, config }
+        let mut config = Config::for_dir(dir.path());
+        config.secret = Some(SECRET.into());
+        config.trusted_origins = vec![ORIGIN.into()];
+        config.pbkdf2_iterations = TEST_ITERATIONS;
+        let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
+        Fixture {
+            _dir: dir,
+            config,
+            clock,
+        }
     }
 
     pub fn state(&self) -> web::Data<AppState> {
@@ -166,7 +184,7 @@ impl Fixture {
 
     /// The state, adjusted by `tweak` before it is shared.
     pub fn state_with(&self, tweak: impl FnOnce(&mut AppState)) -> web::Data<AppState> {
-        let mut state = AppState::open(&self.config).expect("state opens");
+        let mut state = AppState::open(&self.config, self.clock.clone()).expect("state opens");
         tweak(&mut state);
         web::Data::new(state)
     }
@@ -298,4 +316,73 @@ pub fn hit(seed: u32, episode: u32) -> Value {
 /// The whole body of a search that found exactly `hits`, id masked.
 pub fn found(hits: Vec<Value>) -> Value {
     serde_json::json!({"searchId": "*", "frameCount": 6, "result": hits})
+}
+
+/// 2026-03-10T12:00:00.000Z: where account tests put the clock.
+pub const T0: i64 = 1_773_144_000_000;
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A JSON POST.
+pub fn post_json(uri: &str, body: Value) -> TestRequest {
+    TestRequest::post().uri(uri).set_json(body)
+}
+
+/// Adds a session cookie (`name=value`) and the trusted Origin.
+pub fn with_session(req: TestRequest, cookie: &str) -> TestRequest {
+    req.insert_header(("cookie", cookie.to_string()))
+        .insert_header(("origin", ORIGIN))
+}
+
+/// The one `Set-Cookie` header of a response, if any.
+pub fn set_cookie(headers: &HeaderMap) -> Option<String> {
+    let all: Vec<_> = headers.get_all("set-cookie").collect();
+    assert!(all.len() <= 1, "{all:?}");
+    all.first().map(|v| v.to_str().unwrap().to_string())
+}
+
+/// `name=value` of a `Set-Cookie` header.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+/// The `Set-Cookie` the server sends for a remembered session `token`.
+pub fn expected_cookie(token: &str) -> String {
+    let value = accounts::encoded_cookie_value(SECRET.as_bytes(), token);
+    format!("better-auth.session_token={value}; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax")
+}
+
+/// Signs `email` up from `ip`; returns the cookie pair and the body.
+pub async fn sign_up<S, B>(app: &S, email: &str, ip: &str) -> (String, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let body = serde_json::json!({"name": "Ann", "email": email, "password": PASSWORD});
+    let (status, body, headers) = call(app, post_json("/api/auth/sign-up/email", body), ip).await;
+    assert_eq!(status, 200, "{body}");
+    (cookie_pair(&set_cookie(&headers).expect("cookie")), body)
+}
+
+/// Checks a random 32-character id and replaces it by "*".
+pub fn mask(value: &mut Value, key: &str) -> String {
+    let id = value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {value}"))
+        .to_string();
+    assert_eq!(id.len(), 32, "{key}: {id}");
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+    value[key] = Value::from("*");
+    id
+}
+
+/// The user JSON of the fixture user "Ann" created at `at`, id masked.
+pub fn ann(email: &str, at: &str) -> Value {
+    serde_json::json!({"id": "*", "name": "Ann", "email": email, "emailVerified": false,
+        "image": null, "createdAt": at, "updatedAt": at})
+}
+
+/// Grants purchased credits straight in the database.
+pub fn grant(f: &Fixture, email: &str, amount: i64) -> i64 {
+    let conn = accounts::open_connection(&f.config.database).unwrap();
+    accounts::grant_credits(&conn, f.clock.as_ref(), email, amount).unwrap()
 }

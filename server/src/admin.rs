@@ -1,0 +1,67 @@
+//! Operator commands (`server credits ...`, `server users ...`): act on
+//! the database through the `accounts` crate and print what they did.
+
+use crate::clock::SystemClock;
+use crate::config::{Command, CreditsCommand, DatabaseArg, UsersCommand};
+use crate::store::Store;
+use anyhow::Context;
+use std::io::Write;
+
+/// Runs one operator command, writing its report to `out`.
+pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
+    match command {
+        Command::Credits(CreditsCommand::Grant { db, email, amount }) => {
+            let balance = accounts::grant_credits(&open(db)?.get(), &SystemClock, email, *amount)
+                .map_err(refused)?;
+            writeln!(
+                out,
+                "granted {amount} credits to {email}; balance: {balance}"
+            )?;
+        }
+        Command::Credits(CreditsCommand::Show { db, email }) => {
+            let (user, summary) =
+                accounts::show_credits(&open(db)?.get(), &SystemClock, email).map_err(refused)?;
+            let mut report = serde_json::to_value(&summary)?;
+            report["email"] = user.email.into();
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        }
+        Command::Users(UsersCommand::List { db }) => {
+            let users = accounts::list_users(&open(db)?.get()).map_err(refused)?;
+            writeln!(
+                out,
+                "{:<32}  {:<24}  {:>8}  status",
+                "email", "created", "credits"
+            )?;
+            for u in users {
+                let status = if u.disabled { "disabled" } else { "active" };
+                let line = format!(
+                    "{:<32}  {:<24}  {:>8}  {status}",
+                    u.email, u.created_at, u.credits
+                );
+                writeln!(out, "{line}")?;
+            }
+        }
+        Command::Users(UsersCommand::Disable { db, email }) => {
+            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, true).map_err(refused)?;
+            writeln!(out, "disabled {email}: sessions ended, API keys refused")?;
+        }
+        Command::Users(UsersCommand::Enable { db, email }) => {
+            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, false)
+                .map_err(refused)?;
+            writeln!(out, "enabled {email}")?;
+        }
+    }
+    Ok(())
+}
+
+/// An existing database only: a mistyped path must not create a new one.
+fn open(db: &DatabaseArg) -> anyhow::Result<Store> {
+    let path = &db.database;
+    anyhow::ensure!(path.is_file(), "{}: no database here", path.display());
+    Store::open(path, 1).with_context(|| format!("{}: cannot open", path.display()))
+}
+
+/// A refusal (unknown email, bad amount) said plainly, without a code.
+fn refused(e: accounts::Error) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.client_message())
+}
