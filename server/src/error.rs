@@ -64,6 +64,51 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, for the documentation test.
+    pub const ALL: [Code; 38] = {
+        use Code::*;
+        [
+            MissingImage,
+            InvalidImage,
+            ImageTooLarge,
+            InvalidUrl,
+            UrlNotAllowed,
+            UrlFetchFailed,
+            InvalidLimit,
+            InvalidOffset,
+            InvalidAnilistId,
+            InvalidPeriod,
+            InvalidParameter,
+            InvalidBody,
+            InvalidResultIndex,
+            SearchNotFound,
+            NotYourSearch,
+            NotFound,
+            MethodNotAllowed,
+            GuestQuotaExceeded,
+            IndexUnavailable,
+            InternalError,
+            UserAlreadyExistsUseAnotherEmail,
+            InvalidEmail,
+            PasswordTooShort,
+            PasswordTooLong,
+            ValidationError,
+            InvalidEmailOrPassword,
+            UserDisabled,
+            InvalidApiKey,
+            ApiKeyNotFound,
+            UserNotFound,
+            Unauthorized,
+            SessionRequired,
+            MissingOrNullOrigin,
+            InvalidOrigin,
+            CrossSiteNavigationLoginBlocked,
+            TooManyRequests,
+            RateLimited,
+            InsufficientCredits,
+        ]
+    };
+
     /// The one table from code to HTTP status.
     pub fn status(self) -> StatusCode {
         use Code::*;
@@ -206,6 +251,16 @@ impl From<shared::QueryError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// docs/api.md lists every code with the status this table gives it.
+    #[test]
+    fn the_api_docs_list_every_code_with_its_status() {
+        let docs = include_str!("../../docs/api.md");
+        for code in Code::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.status().as_u16());
+            assert!(docs.contains(&row), "docs/api.md lacks {row}");
+        }
+    }
 
     /// The accounts crate documents a status per code; ours must agree.
     #[test]

@@ -221,37 +221,36 @@ async fn sign_in_answers_redirect_token_user_and_refuses_alike() {
 }
 
 /// With production-like PBKDF2 costs, an unknown email takes about as long
-/// as a wrong password (both hash once).
+/// as a wrong password (both hash once). Without the dummy hash the unknown
+/// email would answer a hundred times faster, so wide bounds still tell;
+/// the best of several interleaved tries keeps parallel tests' noise out.
 #[actix_web::test]
 async fn unknown_email_costs_about_as_much_as_a_wrong_password() {
     let mut f = fixture();
     f.config.pbkdf2_iterations = 60_000;
     let app = app(f.state()).await;
     sign_up(&app, "ann@example.com", "192.0.2.16").await;
-    let time = |email: &'static str| {
-        let app = &app;
-        let clock = f.clock.clone();
-        async move {
-            let mut best = std::time::Duration::MAX;
-            for _ in 0..3 {
-                clock.advance_ms(10_001);
-                let req = post_json(
-                    "/api/auth/sign-in/email",
-                    sign_in_body(email, "wrong password"),
-                );
-                let start = std::time::Instant::now();
-                let (status, _, _) = call(app, req, "192.0.2.16").await;
-                best = best.min(start.elapsed());
-                assert_eq!(status, 401);
-            }
-            best
+    let mut best = [std::time::Duration::MAX; 2];
+    for _ in 0..5 {
+        for (i, email) in ["ann@example.com", "nobody@example.com"]
+            .into_iter()
+            .enumerate()
+        {
+            f.clock.advance_ms(10_001);
+            let req = post_json(
+                "/api/auth/sign-in/email",
+                sign_in_body(email, "wrong password"),
+            );
+            let start = std::time::Instant::now();
+            let (status, _, _) = call(&app, req, "192.0.2.16").await;
+            best[i] = best[i].min(start.elapsed());
+            assert_eq!(status, 401);
         }
-    };
-    let wrong = time("ann@example.com").await;
-    let unknown = time("nobody@example.com").await;
+    }
+    let [wrong, unknown] = best;
     let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
     assert!(
-        (0.5..2.0).contains(&ratio),
+        (0.33..3.0).contains(&ratio),
         "unknown {unknown:?} vs wrong {wrong:?}"
     );
 }

@@ -132,7 +132,7 @@ async fn recent_searches_show_confirmed_public_ones_only() {
         .await;
         assert_eq!(status, 200);
         confirmed_at.push(body["confirmedAt"].clone());
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        f.clock.advance_ms(5);
     }
     let item = |id: &str, seed: u32, at: &Value| {
         let h = hit(seed, 1);
