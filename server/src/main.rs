@@ -103,6 +103,12 @@ fn announce(config: &Config, state: &AppState, addrs: Vec<std::net::SocketAddr>)
         poll = ?config.index_poll,
         "server ready"
     );
+    if config.trusted_origins.is_empty() {
+        tracing::warn!(
+            "no trusted origin: browsers' cookie-authenticated POSTs will be refused \
+             (set --base-url or --trusted-origin); API keys work regardless"
+        );
+    }
     if state.index.current().is_none() {
         tracing::warn!("no index loaded: searches answer 503 INDEX_UNAVAILABLE until one appears");
     }
