@@ -12,6 +12,9 @@ use std::path::Path;
 
 /// Frames closer than this to the last kept frame are the same drawing.
 pub const SAME_DRAWING: u32 = 5;
+/// Luma samples (columns, rows) compared to spot a repeated frame; a mean
+/// difference of one level or less is codec noise on a held drawing.
+const REPEAT_GRID: (usize, usize) = (64, 36);
 
 #[derive(Debug, thiserror::Error)]
 pub enum VideoError {
@@ -48,17 +51,17 @@ pub fn init() {
 }
 
 /// Decodes `path` with `threads` decoder threads; `on_frames` is told how
-/// many frames were decoded since the last call.
+/// many frames were decoded since the last call. Decoding and hashing run
+/// on two threads, so hashing fills the gaps FFmpeg's threads leave.
 pub fn index_video(
     path: &Path,
     threads: usize,
-    on_frames: &dyn Fn(u64),
+    on_frames: &(dyn Fn(u64) + Sync),
 ) -> Result<IndexedVideo, VideoError> {
     init();
     let mut input = ffmpeg::format::input(path).map_err(|e| VideoError::Open(e.to_string()))?;
     let stream = best_video_stream(&input).ok_or(VideoError::NoVideoStream)?;
     let stream_index = stream.index();
-    let time_base = f64::from(stream.time_base());
     let start = stream.start_time();
     let start = if start == ffmpeg::ffi::AV_NOPTS_VALUE {
         0
@@ -66,23 +69,58 @@ pub fn index_video(
         start
     };
     let declared = declared_duration(&input, &stream);
-    let frame_rate = f64::from(stream.avg_frame_rate());
+    let mut clock = Clock::new(
+        start,
+        f64::from(stream.time_base()),
+        f64::from(stream.avg_frame_rate()),
+    );
     let mut decoder = open_decoder(&stream, threads)?;
-    let mut state = FrameState::new(start, time_base, frame_rate);
-    // The packet iterator ends at the end of the file or at a read error;
-    // `finish` tells a file cut short from a complete one.
-    for (stream, packet) in input.packets() {
-        if stream.index() != stream_index {
-            continue;
+    let (frames, hashed) = std::sync::mpsc::sync_channel::<(f64, ffmpeg::frame::Video)>(8);
+    std::thread::scope(|scope| {
+        let hasher = scope.spawn(move || {
+            let mut hasher = Hasher::default();
+            for (time, frame) in hashed {
+                hasher.add(&frame, time)?;
+            }
+            Ok::<_, VideoError>(hasher.out)
+        });
+        let mut send = |decoder: &mut ffmpeg::decoder::Video| {
+            let mut n = 0;
+            let mut frame = ffmpeg::frame::Video::empty();
+            while decoder.receive_frame(&mut frame).is_ok() {
+                let time = clock.time_of(&frame);
+                if frames
+                    .send((
+                        time,
+                        std::mem::replace(&mut frame, ffmpeg::frame::Video::empty()),
+                    ))
+                    .is_err()
+                {
+                    break; // the hasher stopped on an error, reported below
+                }
+                n += 1;
+            }
+            if n > 0 {
+                on_frames(n);
+            }
+        };
+        // The packet iterator ends at the end of the file or at a read
+        // error; `finish` tells a file cut short from a complete one.
+        for (stream, packet) in input.packets() {
+            if stream.index() != stream_index {
+                continue;
+            }
+            // A damaged packet is skipped like players do; a file that
+            // yields no frame at all is reported below.
+            let _ = decoder.send_packet(&packet);
+            send(&mut decoder);
         }
-        // A damaged packet is skipped like players do; a file that yields
-        // no frame at all is reported below.
-        let _ = decoder.send_packet(&packet);
-        state.receive(&mut decoder, on_frames)?;
-    }
-    let _ = decoder.send_eof();
-    state.receive(&mut decoder, on_frames)?;
-    state.finish(declared)
+        let _ = decoder.send_eof();
+        send(&mut decoder);
+        drop(frames);
+        let out = hasher.join().expect("hashing thread does not panic")?;
+        finish(out, clock.end, declared)
+    })
 }
 
 fn best_video_stream(input: &ffmpeg::format::context::Input) -> Option<ffmpeg::Stream<'_>> {
@@ -125,94 +163,126 @@ fn open_decoder(
     context.decoder().video().map_err(err)
 }
 
-/// Per-video decoding state: timing, reusable buffers, kept frames.
-struct FrameState {
+/// Times frames on the video's clock.
+struct Clock {
     start: i64,
     time_base: f64,
     frame_step: f64,
-    last_time: f64,
-    frame: ffmpeg::frame::Video,
-    scaler: Option<(ffmpeg::software::scaling::Context, ffmpeg::frame::Video)>,
-    out: IndexedVideo,
-    last_kept: Option<(Code, bool)>,
-    last_end: f64,
+    last: f64,
+    /// End of the last frame shown, in seconds.
+    end: f64,
 }
 
-impl FrameState {
+impl Clock {
     fn new(start: i64, time_base: f64, frame_rate: f64) -> Self {
         let frame_step = if frame_rate > 1.0 && frame_rate < 1000.0 {
             1.0 / frame_rate
         } else {
             1.0 / 24.0
         };
-        FrameState {
+        Clock {
             start,
             time_base,
             frame_step,
-            last_time: -1.0,
-            frame: ffmpeg::frame::Video::empty(),
-            scaler: None,
-            out: IndexedVideo::default(),
-            last_kept: None,
-            last_end: 0.0,
+            last: -1.0,
+            end: 0.0,
         }
-    }
-
-    fn receive(
-        &mut self,
-        decoder: &mut ffmpeg::decoder::Video,
-        on_frames: &dyn Fn(u64),
-    ) -> Result<(), VideoError> {
-        let mut n = 0;
-        while decoder.receive_frame(&mut self.frame).is_ok() {
-            let time = self.frame_time();
-            let gray = self.work_image()?;
-            self.keep_or_drop(&gray, time);
-            n += 1;
-        }
-        self.out.decoded_frames += n;
-        if n > 0 {
-            on_frames(n);
-        }
-        Ok(())
     }
 
     /// Seconds on the video's clock; frames without a timestamp, or with
     /// one going backwards, follow the previous frame by one frame step.
-    fn frame_time(&mut self) -> f64 {
-        let ts = self.frame.timestamp().or(self.frame.pts());
+    fn time_of(&mut self, frame: &ffmpeg::frame::Video) -> f64 {
+        let ts = frame.timestamp().or(frame.pts());
         let mut time = match ts {
             Some(ts) => (ts - self.start) as f64 * self.time_base,
-            None => self.last_time + self.frame_step,
+            None => self.last + self.frame_step,
         };
-        if time <= self.last_time {
-            time = self.last_time + self.frame_step.min(0.001);
+        if time <= self.last {
+            time = self.last + self.frame_step.min(0.001);
         }
         let time = time.max(0.0);
-        self.last_time = time;
-        self.last_end = self.last_end.max(time + self.frame_step);
+        self.last = time;
+        self.end = self.end.max(time + self.frame_step);
         time
     }
+}
 
-    fn work_image(&mut self) -> Result<Gray, VideoError> {
-        let (w, h) = (self.frame.width(), self.frame.height());
-        if has_8bit_luma_plane(self.frame.format()) {
-            return Ok(Gray::from_plane(
-                self.frame.data(0),
-                w,
-                h,
-                self.frame.stride(0),
-            ));
+/// Hashes frames and keeps one per held drawing.
+#[derive(Default)]
+struct Hasher {
+    scaler: Option<(ffmpeg::software::scaling::Context, ffmpeg::frame::Video)>,
+    out: IndexedVideo,
+    last_kept: Option<(Code, bool)>,
+    last_samples: Vec<u8>,
+}
+
+impl Hasher {
+    fn add(&mut self, frame: &ffmpeg::frame::Video, time: f64) -> Result<(), VideoError> {
+        self.out.decoded_frames += 1;
+        if self.is_repeat(frame) {
+            return Ok(());
         }
-        self.scaled_luma(w, h)
+        let gray = self.work_image(frame)?;
+        self.keep_or_drop(&gray, time);
+        Ok(())
+    }
+
+    /// A held drawing repeats the last hashed frame up to codec noise: a sparse
+    /// grid of luma samples tells it for a fraction of the cost of hashing.
+    fn is_repeat(&mut self, frame: &ffmpeg::frame::Video) -> bool {
+        if !has_8bit_luma_plane(frame.format()) {
+            return false;
+        }
+        let (w, h, stride) = (
+            frame.width() as usize,
+            frame.height() as usize,
+            frame.stride(0),
+        );
+        let plane = frame.data(0);
+        let samples: Vec<u8> = (0..REPEAT_GRID.1)
+            .flat_map(|j| (0..REPEAT_GRID.0).map(move |i| (i, j)))
+            .map(|(i, j)| {
+                let (x, y) = (
+                    (2 * i + 1) * w / (2 * REPEAT_GRID.0),
+                    (2 * j + 1) * h / (2 * REPEAT_GRID.1),
+                );
+                plane[y * stride + x]
+            })
+            .collect();
+        let repeat = self.last_samples.len() == samples.len()
+            && samples
+                .iter()
+                .zip(&self.last_samples)
+                .map(|(&a, &b)| a.abs_diff(b) as u32)
+                .sum::<u32>()
+                <= samples.len() as u32;
+        // Compared with the last hashed frame, not the previous one, so a
+        // slow fade or pan adds up until it is hashed again.
+        if !repeat {
+            self.last_samples = samples;
+        }
+        repeat
+    }
+
+    fn work_image(&mut self, frame: &ffmpeg::frame::Video) -> Result<Gray, VideoError> {
+        let (w, h) = (frame.width(), frame.height());
+        if has_8bit_luma_plane(frame.format()) {
+            return Ok(Gray::from_plane(frame.data(0), w, h, frame.stride(0)));
+        }
+        self.scaled_luma(frame, w, h)
     }
 
     /// Other pixel formats (10-bit, RGB, ...) go through swscale to 8-bit
     /// grey at the work size.
-    fn scaled_luma(&mut self, w: u32, h: u32) -> Result<Gray, VideoError> {
+    fn scaled_luma(
+        &mut self,
+        frame: &ffmpeg::frame::Video,
+        w: u32,
+        h: u32,
+    ) -> Result<Gray, VideoError> {
         let factor = w.div_ceil(shared::gray::WORK_WIDTH).max(1);
         let (ow, oh) = ((w / factor).max(1), (h / factor).max(1));
-        let format = self.frame.format();
+        let format = frame.format();
         let stale = self.scaler.as_ref().is_none_or(|(s, _)| {
             let i = s.input();
             (i.format, i.width, i.height) != (format, w, h)
@@ -225,7 +295,7 @@ impl FrameState {
             self.scaler = Some((ctx, ffmpeg::frame::Video::empty()));
         }
         let (ctx, out) = self.scaler.as_mut().expect("scaler set above");
-        ctx.run(&self.frame, out)
+        ctx.run(frame, out)
             .map_err(|e| VideoError::Decode(e.to_string()))?;
         let stride = out.stride(0);
         let data = out.data(0);
@@ -233,7 +303,7 @@ impl FrameState {
             .flat_map(|y| &data[y * stride..y * stride + ow as usize])
             .copied()
             .collect();
-        Ok(Gray::new(ow, oh, pixels))
+        Ok(Gray::new(ow, oh, pixels).resized_to_work())
     }
 
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
@@ -251,25 +321,25 @@ impl FrameState {
             self.last_kept = Some((code, flat));
         }
     }
+}
 
-    fn finish(mut self, declared: f64) -> Result<IndexedVideo, VideoError> {
-        if self.out.decoded_frames == 0 {
-            return Err(VideoError::Empty);
-        }
-        let decoded = self.last_end;
-        // Streams often declare a little more than their last frame; a
-        // file cut short stops well before what its container says.
-        if declared > 0.0 && decoded < declared * 0.9 - 2.0 {
-            return Err(VideoError::Truncated { decoded, declared });
-        }
-        let duration = if declared > 0.0 {
-            declared.max(decoded)
-        } else {
-            decoded
-        };
-        self.out.duration_ms = (duration * 1000.0).round() as u32;
-        Ok(self.out)
+/// Checks the video was complete and sets its duration.
+fn finish(mut out: IndexedVideo, decoded: f64, declared: f64) -> Result<IndexedVideo, VideoError> {
+    if out.decoded_frames == 0 {
+        return Err(VideoError::Empty);
     }
+    // Streams often declare a little more than their last frame; a file
+    // cut short stops well before what its container says.
+    if declared > 0.0 && decoded < declared * 0.9 - 2.0 {
+        return Err(VideoError::Truncated { decoded, declared });
+    }
+    let duration = if declared > 0.0 {
+        declared.max(decoded)
+    } else {
+        decoded
+    };
+    out.duration_ms = (duration * 1000.0).round() as u32;
+    Ok(out)
 }
 
 fn has_8bit_luma_plane(format: Pixel) -> bool {
