@@ -13,7 +13,8 @@ build:
     cargo build --release --workspace
 
 # Generate a small sample library, index it, search one screenshot of it,
-# then serve it.
+# then serve it. On a terminal the server keeps running (Ctrl-C stops it);
+# otherwise (CI, scripts) the demo searches it once over HTTP and stops it.
 demo: build
     #!/usr/bin/env bash
     set -euo pipefail
@@ -24,12 +25,21 @@ demo: build
     ./target/release/indexer build data/sample-library -o data/index.bin
     ./target/release/indexer stats data/index.bin
     first=$(find data/sample-library -name '*.mkv' -o -name '*.mp4' | sort | head -n 1)
-    ffmpeg -v error -y -ss 7 -i "$first" -frames:v 1 -q:v 5 data/sample-screenshot.jpg
+    ffmpeg -v error -y -ss 12 -i "$first" -frames:v 1 -q:v 5 data/sample-screenshot.jpg
     ./target/release/indexer query data/index.bin data/sample-screenshot.jpg
-    if [ -x ./target/release/server ]; then
-        echo "Try: curl -F image=@data/sample-screenshot.jpg http://127.0.0.1:8080/api/anime/search"
-        ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080
+    search='curl -s -F image=@data/sample-screenshot.jpg http://127.0.0.1:8080/api/anime/search'
+    if [ -t 1 ]; then
+        echo "Serving data/index.bin on http://127.0.0.1:8080 (Ctrl-C stops). Try:"
+        echo "  $search"
+        exec ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080
     fi
+    ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080 &
+    server=$!
+    trap 'kill $server 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do curl -sf http://127.0.0.1:8080/api/health >/dev/null && break; sleep 0.2; done
+    echo "$ $search"
+    $search
+    echo
 
 # Accuracy of the query pipeline on generated footage; rewrites docs/ACCURACY.md.
 eval *ARGS:
