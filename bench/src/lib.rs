@@ -1,4 +1,5 @@
-//! Shared pieces of the `eval` and `bench` programs: where generated data
-//! lives and small statistics helpers.
+//! Shared pieces of the `eval` and `bench` programs and the accuracy test:
+//! how answers are judged and small statistics helpers.
 
+pub mod judge;
 pub mod stats;

@@ -3,6 +3,7 @@
 //! their scene, and screenshots of a library that is not indexed must not
 //! come back confident. The full numbers come from `just eval`.
 
+use bench::judge::is_right;
 use shared::query::{DecodeLimits, decode_image, search_image};
 use shared::{Index, QueryOptions};
 use std::path::Path;
@@ -24,26 +25,6 @@ fn library(dir: &Path, name: &str, seed: u64, anime: usize) -> std::path::PathBu
     };
     testkit::library::build(&path, &opts).expect("fixture library");
     path
-}
-
-fn right(truth: &Truth, q: &Query, hit: &shared::SearchHit) -> bool {
-    let Some(v) = truth.video(&q.video) else {
-        return false;
-    };
-    let Some(a) = truth
-        .videos
-        .iter()
-        .position(|t| t.path.ends_with(&hit.filename))
-    else {
-        return false;
-    };
-    let in_span = |from: f64, to: f64| from <= hit.to + 0.05 && to >= hit.from - 0.05;
-    let path = &truth.videos[a].path;
-    (a == v && in_span(q.time, q.time))
-        || q.equivalents
-            .iter()
-            .any(|e| &e.video == path && in_span(e.from, e.to))
-        || truth.is_right(v, q.time, path, hit.at, 1.0)
 }
 
 #[test]
@@ -85,7 +66,7 @@ fn every_distortion_class_finds_its_scene() {
                 )
                 .unwrap();
                 let hits = search_image(&index, &img, &QueryOptions::default());
-                let ok = hits.first().is_some_and(|h| right(&truth, q, h));
+                let ok = hits.first().is_some_and(|h| is_right(&truth, q, h));
                 if !ok {
                     eprintln!(
                         "miss {} ({} at {:.2}): {:?}",
