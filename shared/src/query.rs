@@ -91,9 +91,14 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
             // A frame cropped by `crop` per side shows its described area
             // at this share of each side of the screenshot.
             let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
-            let code = descriptor::describe(img, content.shrunk(m, m, m, m)).code;
-            codes.push(code);
-            codes.push(code.mirrored());
+            let d = descriptor::describe(img, content.shrunk(m, m, m, m));
+            // A blank area (a black or white frame) tells no scene apart
+            // from another; flat frames are indexed with a code that must
+            // match nothing, so nothing is searched for it.
+            if !d.is_flat() {
+                codes.push(d.code);
+                codes.push(d.code.mirrored());
+            }
         }
     }
     codes
