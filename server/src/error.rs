@@ -24,6 +24,7 @@ pub enum Code {
     MissingImage,
     InvalidImage,
     ImageTooLarge,
+    BodyTooLarge,
     InvalidUrl,
     UrlNotAllowed,
     UrlFetchFailed,
@@ -65,12 +66,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, for the documentation test.
-    pub const ALL: [Code; 38] = {
+    pub const ALL: [Code; 39] = {
         use Code::*;
         [
             MissingImage,
             InvalidImage,
             ImageTooLarge,
+            BodyTooLarge,
             InvalidUrl,
             UrlNotAllowed,
             UrlFetchFailed,
@@ -128,7 +130,7 @@ impl Code {
             | CrossSiteNavigationLoginBlocked => StatusCode::FORBIDDEN,
             SearchNotFound | NotFound | ApiKeyNotFound | UserNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ImageTooLarge | BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UrlFetchFailed | UserAlreadyExistsUseAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
             GuestQuotaExceeded | TooManyRequests | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,

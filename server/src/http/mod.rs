@@ -175,7 +175,10 @@ fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandler
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let error = ApiError::new(code_for_status(status), status_message(&res));
+    let error = ApiError::new(
+        code_for_status(status, res.request().path()),
+        status_message(&res),
+    );
     let (req, _) = res.into_parts();
     let response: HttpResponse<BoxBody> = error.error_response();
     let res = ServiceResponse::new(req, response).map_into_right_body();
@@ -193,12 +196,14 @@ fn status_message<B>(res: &ServiceResponse<B>) -> String {
     }
 }
 
-/// The code for an error status produced outside our handlers.
-fn code_for_status(status: actix_web::http::StatusCode) -> Code {
+/// The code for an error status produced outside our handlers. Only the
+/// search takes images; elsewhere an oversized body is just that.
+fn code_for_status(status: actix_web::http::StatusCode, path: &str) -> Code {
     match status.as_u16() {
         404 => Code::NotFound,
         405 => Code::MethodNotAllowed,
-        413 => Code::ImageTooLarge,
+        413 if path.starts_with("/api/anime/search") => Code::ImageTooLarge,
+        413 => Code::BodyTooLarge,
         400..=499 => Code::InvalidBody,
         _ => Code::InternalError,
     }

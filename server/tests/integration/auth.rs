@@ -579,3 +579,19 @@ async fn a_disabled_user_cannot_sign_in_and_loses_sessions() {
         )
     );
 }
+
+#[actix_web::test]
+async fn an_oversized_body_is_body_too_large_not_an_image_error() {
+    let f = fixture();
+    let app = app(f.state()).await;
+    let body =
+        json!({"name": "x".repeat(300_000), "email": "big@example.com", "password": "long enough"});
+    let (status, body, _) = call(
+        &app,
+        post_json("/api/auth/sign-up/email", body),
+        "192.0.2.40",
+    )
+    .await;
+    assert_eq!(status.as_u16(), 413);
+    assert_eq!(body["code"], "BODY_TOO_LARGE", "{body}");
+}
