@@ -130,11 +130,12 @@ fn peel(img: &Gray, c: Cut) -> Cut {
     }
 }
 
-/// Where a video sits inside busier chrome (a playlist panel, a toolbar
-/// with text): the strongest straight edges running across the whole
-/// picture near each side. `None` when no side has such an edge. Only
-/// queries use it, as an extra hypothesis beside `content_rect`.
-pub fn framed_rect(img: &Gray) -> Option<Rect> {
+/// Where a video may sit inside busier chrome (a playlist panel, a toolbar
+/// with text): framed by the strongest straight edges running across the
+/// picture near each side, or by the outermost such edges. `None` when no
+/// side has such an edge. Only queries use them, as extra hypotheses
+/// beside `content_rect`.
+pub fn framed_rects(img: &Gray) -> [Option<Rect>; 2] {
     let (w, h) = (img.width as usize, img.height as usize);
     let px = |x: usize, y: usize| img.pixels[y * w + x] as i32;
     // Share of rows where columns x-1 and x differ, and the same for rows.
@@ -150,19 +151,41 @@ pub fn framed_rect(img: &Gray) -> Option<Rect> {
             .count() as f32
             / w as f32
     };
-    let left = strongest(1..w * 2 / 5, col_edge).unwrap_or(0);
-    let right = strongest(w * 3 / 5..w, col_edge).unwrap_or(w);
-    let top = strongest(1..h * 2 / 5, row_edge).unwrap_or(0);
-    let bottom = strongest(h * 3 / 5..h, row_edge).unwrap_or(h);
-    if (left, right, top, bottom) == (0, w, 0, h) {
-        return None;
+    let pick = |outermost: bool| {
+        let choose =
+            |range: std::ops::Range<usize>, score: &dyn Fn(usize) -> f32, towards_end: bool| {
+                if outermost {
+                    outermost_edge(range, score, towards_end)
+                } else {
+                    strongest(range, score)
+                }
+            };
+        let left = choose(1..w * 2 / 5, &col_edge, false).unwrap_or(0);
+        let right = choose(w * 3 / 5..w, &col_edge, true).unwrap_or(w);
+        let top = choose(1..h * 2 / 5, &row_edge, false).unwrap_or(0);
+        let bottom = choose(h * 3 / 5..h, &row_edge, true).unwrap_or(h);
+        ((left, right, top, bottom) != (0, w, 0, h)).then(|| Rect {
+            x0: left as f32,
+            y0: top as f32,
+            x1: right as f32,
+            y1: bottom as f32,
+        })
+    };
+    [pick(false), pick(true)]
+}
+
+/// The strong edge nearest the picture's border on that side.
+fn outermost_edge(
+    range: std::ops::Range<usize>,
+    score: &dyn Fn(usize) -> f32,
+    towards_end: bool,
+) -> Option<usize> {
+    let mut strong = range.filter(|&i| score(i) >= EDGE_SHARE);
+    if towards_end {
+        strong.next_back()
+    } else {
+        strong.next()
     }
-    Some(Rect {
-        x0: left as f32,
-        y0: top as f32,
-        x1: right as f32,
-        y1: bottom as f32,
-    })
 }
 
 /// Luma step that counts as an edge between two neighbouring pixels.
@@ -170,7 +193,7 @@ const EDGE_STEP: i32 = 12;
 /// Share of a line an edge must run along to be a frame's border.
 const EDGE_SHARE: f32 = 0.55;
 
-fn strongest(range: std::ops::Range<usize>, score: impl Fn(usize) -> f32) -> Option<usize> {
+fn strongest(range: std::ops::Range<usize>, score: &dyn Fn(usize) -> f32) -> Option<usize> {
     range
         .map(|i| (i, score(i)))
         .filter(|&(_, s)| s >= EDGE_SHARE)

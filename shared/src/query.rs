@@ -83,7 +83,11 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
         Rect::full(img)
     }];
     if cut_borders {
-        areas.extend(borders::framed_rect(img).filter(|r| plausible(r, img) && *r != areas[0]));
+        for r in borders::framed_rects(img).into_iter().flatten() {
+            if plausible(&r, img) && !areas.contains(&r) {
+                areas.push(r);
+            }
+        }
     }
     let mut codes = Vec::new();
     for content in areas {

@@ -195,7 +195,7 @@ fn notes() -> &'static str {
 - Misses that remain: a title card with a subtitle over its flat lower half (flat bands look like \
 borders, so the cut differs from the indexed frame's), talking shots where only the mouth moves \
 (the 32x32 thumbnail cannot tell the drawings apart and the returned span may miss the queried one \
-by a second), a white flash frame with bars, and player chrome with a playlist panel beside the video.\n\
+by a second), a white flash frame with bars, and player chrome whose edges frame the video ambiguously.\n\
 - Repeated openings: every episode's copy matches equally well; candidates of one anime whose best \
 frames carry near-identical codes are folded into the first, so the five slots go to different scenes.\n"
 }
