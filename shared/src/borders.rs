@@ -164,7 +164,7 @@ pub fn framed_rects(img: &Gray) -> [Option<Rect>; 2] {
         let right = choose(w * 3 / 5..w, &col_edge, true).unwrap_or(w);
         let top = choose(1..h * 2 / 5, &row_edge, false).unwrap_or(0);
         let bottom = choose(h * 3 / 5..h, &row_edge, true).unwrap_or(h);
-        ((left, right, top, bottom) != (0, w, 0, h)).then(|| Rect {
+        ((left, right, top, bottom) != (0, w, 0, h)).then_some(Rect {
             x0: left as f32,
             y0: top as f32,
             x1: right as f32,
