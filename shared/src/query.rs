@@ -60,12 +60,15 @@ pub struct AnimeRef {
 /// The area of a frame the descriptor covers: what is left after cutting
 /// borders and the fixed margin. Indexing and querying both use it.
 pub fn described_area(img: &Gray, cut_borders: bool) -> Rect {
-    let content = if cut_borders {
+    content_area(img, cut_borders).shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
+}
+
+fn content_area(img: &Gray, cut_borders: bool) -> Rect {
+    if cut_borders {
         borders::content_rect(img)
     } else {
         Rect::full(img)
-    };
-    content.shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
+    }
 }
 
 /// The descriptor a frame is indexed under.
@@ -77,11 +80,7 @@ pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
 /// it had been cropped, each also mirrored; with borders cut, also for the
 /// area framed by the strongest edges (video inside busy player chrome).
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
-    let mut areas = vec![if cut_borders {
-        borders::content_rect(img)
-    } else {
-        Rect::full(img)
-    }];
+    let mut areas = vec![content_area(img, cut_borders)];
     if cut_borders {
         for r in borders::framed_rects(img).into_iter().flatten() {
             if plausible(&r, img) && !areas.contains(&r) {

@@ -46,3 +46,21 @@ impl Error {
         move |source| Error::Io { path, source }
     }
 }
+
+/// Reads a JSON file, naming it in any error.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+    serde_json::from_str(&text).map_err(|source| Error::Json {
+        path: path.into(),
+        source,
+    })
+}
+
+/// Writes a value as pretty JSON, naming the file in any error.
+pub fn write_json<T: serde::Serialize>(path: &std::path::Path, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|source| Error::Json {
+        path: path.into(),
+        source,
+    })?;
+    std::fs::write(path, text).map_err(Error::io(path))
+}

@@ -29,22 +29,20 @@ pub fn ffmpeg() -> Command {
     cmd
 }
 
-/// Presentation timestamps (seconds) of every video frame of `file`, as ffprobe reports them.
-pub fn frame_times(file: &Path) -> Result<Vec<f64>> {
+/// What ffprobe prints of `entries` of the first video stream of `file`,
+/// in output format `format`.
+fn ffprobe(file: &Path, entries: &str, format: &str) -> Result<String> {
     let mut cmd = Command::new("ffprobe");
-    cmd.args([
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "frame=pts_time",
-        "-of",
-        "csv=p=0",
-    ]);
+    cmd.args(["-v", "error", "-select_streams", "v:0"]);
+    cmd.args(["-show_entries", entries, "-of", format]);
     cmd.arg(file);
     let out = run(cmd, file)?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Presentation timestamps (seconds) of every video frame of `file`, as ffprobe reports them.
+pub fn frame_times(file: &Path) -> Result<Vec<f64>> {
+    let text = ffprobe(file, "frame=pts_time", "csv=p=0")?;
     Ok(text
         .lines()
         .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
@@ -53,19 +51,11 @@ pub fn frame_times(file: &Path) -> Result<Vec<f64>> {
 
 /// Width, height and duration (seconds) of the first video stream of `file`.
 pub fn probe(file: &Path) -> Result<(u32, u32, f64)> {
-    let mut cmd = Command::new("ffprobe");
-    cmd.args([
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
+    let text = ffprobe(
+        file,
         "stream=width,height:format=duration",
-    ]);
-    cmd.args(["-of", "default=noprint_wrappers=1"]);
-    cmd.arg(file);
-    let out = run(cmd, file)?;
-    let text = String::from_utf8_lossy(&out.stdout);
+        "default=noprint_wrappers=1",
+    )?;
     let field = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
@@ -81,21 +71,8 @@ pub fn probe(file: &Path) -> Result<(u32, u32, f64)> {
 
 /// Start time (seconds) of the first video stream: MPEG-TS files start at about 1.4 s, not 0.
 pub fn start_time(file: &Path) -> Result<f64> {
-    let mut cmd = Command::new("ffprobe");
-    cmd.args([
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "stream=start_time",
-        "-of",
-        "csv=p=0",
-    ]);
-    cmd.arg(file);
-    let out = run(cmd, file)?;
+    let text = ffprobe(file, "stream=start_time", "csv=p=0")?;
     // MPEG-TS lists the stream once per program too: take the first value.
-    let text = String::from_utf8_lossy(&out.stdout);
     Ok(text
         .lines()
         .find_map(|l| l.trim().trim_end_matches(',').parse().ok())

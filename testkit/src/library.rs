@@ -115,20 +115,12 @@ pub struct Truth {
 impl Truth {
     /// Reads a `truth.json`.
     pub fn load(path: &Path) -> Result<Truth> {
-        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
-        serde_json::from_str(&text).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })
+        crate::error::read_json(path)
     }
 
     /// Writes a `truth.json`.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })?;
-        std::fs::write(path, text).map_err(Error::io(path))
+        crate::error::write_json(path, self)
     }
 
     /// Index of the video with this relative path.
@@ -293,12 +285,7 @@ fn write_folder(out: &Path, a: &AnimeSpec, count: usize, rng: &mut Rng) -> Resul
     // The last anime of a library of two or more has no anime.json, as happens in real libraries.
     let json = (count < 2 || a.index + 1 < count).then(|| anime_json(a, rng));
     if let Some(j) = &json {
-        let path = dir.join("anime.json");
-        let text = serde_json::to_string_pretty(j).map_err(|source| Error::Json {
-            path: path.clone(),
-            source,
-        })?;
-        std::fs::write(&path, text).map_err(Error::io(&path))?;
+        crate::error::write_json(&dir.join("anime.json"), j)?;
     }
     Ok(AnimeEntry {
         folder,

@@ -48,11 +48,7 @@ pub struct QuerySet {
 impl QuerySet {
     /// Reads a `queries.json`.
     pub fn load(path: &Path) -> Result<QuerySet> {
-        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
-        serde_json::from_str(&text).map_err(|source| Error::Json {
-            path: path.into(),
-            source,
-        })
+        crate::error::read_json(path)
     }
 }
 
@@ -182,12 +178,7 @@ pub fn make(
         unindexed_library: unindexed.map(Path::to_path_buf),
         queries: captures.into_iter().map(|c| c.query).collect(),
     };
-    let path = out.join("queries.json");
-    let text = serde_json::to_string_pretty(&set).map_err(|source| Error::Json {
-        path: path.clone(),
-        source,
-    })?;
-    std::fs::write(&path, text).map_err(Error::io(&path))?;
+    crate::error::write_json(&out.join("queries.json"), &set)?;
     Ok(set)
 }
 

@@ -7,6 +7,15 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use serde_json::{Map, Value};
 
+/// The request's `Content-Type`, lower-cased ("" when absent).
+pub fn content_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 /// The fields of a body.
 #[derive(Debug, Default)]
 pub struct Fields(Map<String, Value>);
@@ -14,13 +23,7 @@ pub struct Fields(Map<String, Value>);
 impl Fields {
     /// A JSON object, or an `application/x-www-form-urlencoded` form.
     pub fn parse(req: &HttpRequest, body: &[u8]) -> Result<Fields, ApiError> {
-        let mime = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if mime.starts_with("application/x-www-form-urlencoded") {
+        if content_type(req).starts_with("application/x-www-form-urlencoded") {
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
                 .map_err(|e| ApiError::new(Code::InvalidBody, format!("bad form body: {e}")))?;
             let map = pairs.into_iter().map(|(k, v)| (k, Value::String(v)));

@@ -50,12 +50,7 @@ pub async fn read(
         image: None,
         params: query,
     };
-    let mime = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let mime = super::form::content_type(req);
     if mime.starts_with("multipart/form-data") {
         read_multipart(req, payload, &mut input, max_image).await?;
     } else if mime.starts_with("application/x-www-form-urlencoded") {
