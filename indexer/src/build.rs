@@ -6,8 +6,8 @@ use crate::decode::{self, IndexedVideo, VideoError};
 use crate::library::{self, AnimeFolder, LibraryError, VideoFile};
 use crate::progress::Progress;
 use rayon::prelude::*;
-use shared::IndexError;
 use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+use shared::{Code, IndexError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -109,7 +109,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         report.indexed > 0 || report.removed > 0 || old_metadata_differs(old.as_ref(), &data);
     if changed {
         let header = write_atomically(&opts.output, &data, env!("CARGO_PKG_VERSION"), unix_now())?;
-        report.file_bytes = shared::index::HEADER_LEN as u64 + header.archive_len;
+        report.file_bytes = header.file_len();
         report.written = true;
     } else {
         report.file_bytes = old.as_ref().map_or(0, |o| o.file_len());
@@ -196,6 +196,12 @@ fn assemble(
 ) -> IndexBuilder {
     let ids = AnimeIds::new(old);
     let mut builder = IndexBuilder::new();
+    // Codes of videos that are not decoded again come from the old index.
+    let reuses = sources.values().any(|s| matches!(s, Source::Reused(_)));
+    let old_codes = match old {
+        Some(old) if reuses => old.codes_in_frame_order(),
+        _ => Vec::new(),
+    };
     for folder in anime {
         let videos: Vec<&VideoFile> = folder
             .videos
@@ -213,6 +219,7 @@ fn assemble(
                 v,
                 &sources[v.rel_path.as_str()],
                 old,
+                &old_codes,
             );
         }
     }
@@ -236,6 +243,7 @@ fn add_video(
     v: &VideoFile,
     source: &Source,
     old: Option<&Index>,
+    old_codes: &[Code],
 ) {
     let mut video = Video {
         path: v.rel_path.clone(),
@@ -255,9 +263,9 @@ fn add_video(
         Source::Reused(i) => {
             let old = old.expect("reused videos come from the old index");
             video.duration_ms = old.videos()[*i].duration_ms.to_native();
-            let frames = old.frames(*i);
-            let deltas: Vec<u16> = frames.deltas.iter().map(|d| d.to_native()).collect();
-            builder.add_video_columns(video, frames.codes, &deltas);
+            let range = old.frame_range(*i);
+            let codes = &old_codes[range.start as usize..range.end as usize];
+            builder.add_video_columns(video, codes, &old.deltas(*i));
         }
     }
 }

@@ -42,6 +42,19 @@ impl Code {
         }
     }
 
+    /// The 96 bits as one integer, bit `i` of the code at bit `i`.
+    pub fn to_u128(self) -> u128 {
+        self.lo as u128 | (self.hi as u128) << 64
+    }
+
+    /// Inverse of `to_u128`; bits above 96 are ignored.
+    pub fn from_u128(bits: u128) -> Code {
+        Code {
+            lo: bits as u64,
+            hi: (bits >> 64) as u32,
+        }
+    }
+
     /// The code of the same picture flipped left to right.
     pub fn mirrored(self) -> Code {
         let m = mirror_mask();
@@ -87,6 +100,10 @@ fn mirror_mask() -> Code {
     })
 }
 
+/// How many of the lowest bits carry a strength in a `Descriptor`: enough
+/// for any bucket key of the index (see `index::Layout`).
+pub const STRENGTH_BITS: usize = 32;
+
 /// What hashing a picture gives: the code and how much structure there was.
 #[derive(Clone, Copy, Debug)]
 pub struct Descriptor {
@@ -94,6 +111,10 @@ pub struct Descriptor {
     /// Mean absolute AC amplitude per pixel: near zero for flat frames
     /// (black, white flashes), whose codes are noise and never match.
     pub energy: f32,
+    /// How far each of the lowest bits' coefficients is from zero, relative
+    /// to the mean: a weak bit is the first to flip under a distortion, so
+    /// the search probes codes with weak bits flipped first.
+    pub strength: [f32; STRENGTH_BITS],
 }
 
 /// Frames with less energy than this are treated as flat.
@@ -110,16 +131,28 @@ pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
     let block = thumbnail(img, rect);
     let coeffs = dct::low_frequencies(&block);
     let mut code = Code::default();
-    let mut energy = 0f32;
+    let mut total = 0f32;
+    let mut strength = [0f32; STRENGTH_BITS];
     for (i, &(u, v)) in frequencies().iter().enumerate() {
         let c = coeffs[v][u];
-        energy += c.abs();
+        total += c.abs();
         if c > 0.0 {
             code.set(i);
         }
+        if let Some(s) = strength.get_mut(i) {
+            *s = c.abs();
+        }
     }
-    let energy = energy / (BITS as f32 * (N * N) as f32) * 8.0;
-    Descriptor { code, energy }
+    let mean = total / BITS as f32;
+    if mean > 0.0 {
+        strength.iter_mut().for_each(|s| *s /= mean);
+    }
+    let energy = mean / (N * N) as f32 * 8.0;
+    Descriptor {
+        code,
+        energy,
+        strength,
+    }
 }
 
 /// Area-averages `rect` of the image down to a 32x32 block.

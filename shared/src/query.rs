@@ -4,11 +4,11 @@
 //! returns them.
 
 use crate::borders::{self, Rect};
-use crate::descriptor::{self, Code};
+use crate::descriptor;
 use crate::error::QueryError;
 use crate::gray::Gray;
 use crate::index::Index;
-use crate::search::{self, Candidate};
+use crate::search::{self, Candidate, Probe};
 use serde::Serialize;
 
 /// Share of each side the descriptor ignores, so that a screenshot cropped
@@ -79,7 +79,7 @@ pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
 /// The codes to look up for a screenshot: the picture as it is and as if
 /// it had been cropped, each also mirrored; with borders cut, also for the
 /// area framed by the strongest edges (video inside busy player chrome).
-pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
+pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
     let mut areas = vec![content_area(img, cut_borders)];
     if cut_borders {
         for r in borders::framed_rects(img).into_iter().flatten() {
@@ -99,8 +99,9 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Code> {
             // from another; flat frames are indexed with a code that must
             // match nothing, so nothing is searched for it.
             if !d.is_flat() {
-                codes.push(d.code);
-                codes.push(d.code.mirrored());
+                let probe = Probe::new(&d);
+                codes.push(probe);
+                codes.push(probe.mirrored());
             }
         }
     }
@@ -133,7 +134,7 @@ pub fn search_gray(index: &Index, gray: &Gray, opts: &QueryOptions) -> Vec<Searc
             .as_ref()
             .is_some_and(|a| a.to_native() == id),
     };
-    let hits = search::scan(index, &probes, keep);
+    let hits = search::search(index, &probes, keep);
     let limit = opts.limit.clamp(1, 5);
     search::group(index, &hits, limit)
         .iter()

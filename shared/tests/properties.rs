@@ -6,6 +6,7 @@ use shared::Gray;
 use shared::borders::Rect;
 use shared::descriptor::{Code, describe};
 use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+use shared::search::{self, Probe};
 
 fn code() -> impl Strategy<Value = Code> {
     (any::<u64>(), any::<u32>()).prop_map(|(lo, hi)| Code { lo, hi })
@@ -106,15 +107,52 @@ proptest! {
         write_atomically(&path, &builder.finish(), "test", 0).unwrap();
         let index = Index::open(&path).unwrap();
         index.verify().unwrap();
+        let codes = index.codes_in_frame_order();
         for (i, frames) in expected.iter().enumerate() {
-            let stored = index.frames(i);
-            let times = stored.times_ms();
+            let times = index.times_ms(i);
+            let first = index.frame_range(i).start as usize;
             // Every original frame is there at its time (gaps longer than a
             // delta holds add repeats of the previous frame in between).
             for (code, t) in frames {
                 let j = times.iter().rposition(|x| x == t).expect("time stored");
-                prop_assert_eq!(stored.code(j), *code);
+                prop_assert_eq!(codes[first + j], *code);
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The bucketed search finds a stored frame from a code up to 3 bits
+    /// away (its own bucket and every 1-3 bit flip of the key fit the
+    /// budget), and agrees with the exact scan on the nearest hit.
+    #[test]
+    fn search_finds_near_codes_like_the_exact_scan(
+        codes in prop::collection::vec(code(), 1..3000),
+        pick in any::<prop::sample::Index>(),
+        flips in prop::collection::vec(0u32..96, 0..4),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        let mut builder = IndexBuilder::new();
+        let anime = builder.add_anime(Anime { id: 1, folder: "A".into(), title: "A".into(), anilist_id: None, is_adult: false, synonyms: vec![] });
+        let frames: Vec<(Code, u32)> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32 * 100)).collect();
+        let video = Video { path: "A/1.mkv".into(), anime, episode: Some(1), duration_ms: 300_000, size: 1, mtime_ns: 2, first_frame: 0, frame_count: 0 };
+        builder.add_video(video, &frames);
+        write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+        let index = Index::open(&path).unwrap();
+        let target = codes[pick.index(codes.len())];
+        prop_assume!(target != Code::default());
+        let mut query = target.to_u128();
+        for f in &flips {
+            query ^= 1 << f;
+        }
+        let query = Code::from_u128(query);
+        let probes = [Probe::of_code(query)];
+        let fast = search::search(&index, &probes, |_| true);
+        let exact = search::exact(&index, &probes, |_| true);
+        prop_assert!(fast[0].distance <= target.distance(query));
+        prop_assert_eq!(fast[0].distance, exact[0].distance);
     }
 }

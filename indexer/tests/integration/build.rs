@@ -54,7 +54,7 @@ fn durations_and_times_follow_the_video_clock() {
     assert!((duration(3) - 5.0).abs() < 0.2, "avi {}", duration(3));
     // The VFR clip: 30 frames in its first second, then 10 fps for 9 s.
     assert!((duration(2) - 10.0).abs() < 0.3, "vfr {}", duration(2));
-    let times = index.frames(2).times_ms();
+    let times = index.times_ms(2);
     assert!(times.windows(2).all(|w| w[0] < w[1]));
     assert!(*times.last().unwrap() > 9_000, "{times:?}");
     let late_gaps = times

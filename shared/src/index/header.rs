@@ -1,15 +1,19 @@
-//! The fixed 80-byte header in front of the archive: what identifies the
-//! file, which format version it is, and the checksums `verify` checks.
+//! The fixed 96-byte header: what identifies the file, which format version
+//! it is, where its sections are, and the checksums `verify` checks.
 
+use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
 use crate::error::IndexError;
+use std::ops::Range;
 use std::path::Path;
 
 pub const MAGIC: [u8; 8] = *b"ANISCNIX";
 /// Bumped whenever the archive layout or the descriptor changes (codes of
 /// another descriptor would match nothing); readers accept only this.
-pub const FORMAT_VERSION: u32 = 1;
-/// Header size; the archive starts here, 16-byte aligned.
-pub const HEADER_LEN: usize = 80;
+pub const FORMAT_VERSION: u32 = 2;
+/// Header size; the metadata archive starts here, 16-byte aligned.
+pub const HEADER_LEN: usize = 96;
+/// Where the header's own checksum sits (bytes 80..92 are reserved, zero).
+const CRC_AT: usize = HEADER_LEN - 4;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
@@ -20,8 +24,14 @@ pub struct Header {
     /// Unix seconds.
     pub built_at: i64,
     pub tool_version: String,
-    pub archive_len: u64,
-    pub archive_crc: u32,
+    /// Bits of the bucket key (see `Layout`).
+    pub key_bits: u32,
+    /// CRC32 of everything after the header.
+    pub body_crc: u32,
+    /// Length of the rkyv archive of anime and videos.
+    pub meta_len: u64,
+    /// Entries in the buckets: frames that are not flat.
+    pub stored: u64,
 }
 
 impl Header {
@@ -37,11 +47,21 @@ impl Header {
         let tool = self.tool_version.as_bytes();
         let n = tool.len().min(16);
         b[40..40 + n].copy_from_slice(&tool[..n]);
-        b[56..64].copy_from_slice(&self.archive_len.to_le_bytes());
-        b[64..68].copy_from_slice(&self.archive_crc.to_le_bytes());
-        let crc = crc32fast::hash(&b[0..68]);
-        b[68..72].copy_from_slice(&crc.to_le_bytes());
+        b[56..60].copy_from_slice(&self.key_bits.to_le_bytes());
+        b[60..64].copy_from_slice(&self.body_crc.to_le_bytes());
+        b[64..72].copy_from_slice(&self.meta_len.to_le_bytes());
+        b[72..80].copy_from_slice(&self.stored.to_le_bytes());
+        let crc = crc32fast::hash(&b[0..CRC_AT]);
+        b[CRC_AT..].copy_from_slice(&crc.to_le_bytes());
         b
+    }
+
+    /// Length of the whole file this header describes (0 if it describes
+    /// none that can exist).
+    pub fn file_len(&self) -> u64 {
+        Layout::from_key_bits(self.key_bits)
+            .and_then(|layout| Sections::of(self, layout))
+            .map_or(0, |s| s.end() as u64)
     }
 
     /// Parses and checks the header: magic, version, its own checksum.
@@ -60,7 +80,7 @@ impl Header {
                 supported: FORMAT_VERSION,
             });
         }
-        if u32_at(b, 68) != crc32fast::hash(&b[0..68]) {
+        if u32_at(b, CRC_AT) != crc32fast::hash(&b[0..CRC_AT]) {
             return Err(IndexError::corrupt(path, "header checksum mismatch"));
         }
         let tool = &b[40..56];
@@ -72,8 +92,10 @@ impl Header {
             frame_count: u64_at(b, 24),
             built_at: u64_at(b, 32) as i64,
             tool_version: String::from_utf8_lossy(&tool[..tool_len]).into_owned(),
-            archive_len: u64_at(b, 56),
-            archive_crc: u32_at(b, 64),
+            key_bits: u32_at(b, 56),
+            body_crc: u32_at(b, 60),
+            meta_len: u64_at(b, 64),
+            stored: u64_at(b, 72),
         })
     }
 }
@@ -84,4 +106,53 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// Byte ranges of the sections after the header, each 16-byte aligned:
+/// the metadata archive, the time deltas (u16 per frame), the bucket table
+/// (u32 per bucket, plus one) and the entries (13 bytes each, then zero
+/// padding so any entry reads as 16 bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sections {
+    pub meta: Range<usize>,
+    pub deltas: Range<usize>,
+    pub table: Range<usize>,
+    pub entries: Range<usize>,
+}
+
+impl Sections {
+    /// The sections a header describes; `None` if they do not fit a `usize`.
+    pub fn of(header: &Header, layout: Layout) -> Option<Sections> {
+        let meta = section(HEADER_LEN as u64, header.meta_len)?;
+        let deltas = section(meta.end as u64, header.frame_count.checked_mul(2)?)?;
+        let table = section(deltas.end as u64, 4 * (layout.buckets() as u64 + 1))?;
+        let entries_len = header.stored.checked_mul(ENTRY_BYTES as u64)?;
+        let entries = section(
+            table.end as u64,
+            entries_len.checked_add(ENTRY_PADDING as u64)?,
+        )?;
+        Some(Sections {
+            meta,
+            deltas,
+            table,
+            entries,
+        })
+    }
+
+    /// Total file length.
+    pub fn end(&self) -> usize {
+        self.entries.end
+    }
+}
+
+/// `len` bytes at the first 16-byte boundary from `after`.
+fn section(after: u64, len: u64) -> Option<Range<usize>> {
+    let start = after.checked_add(15)? / 16 * 16;
+    let end = start.checked_add(len)?;
+    Some(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+}
+
+/// Zero bytes that bring `len` to a 16-byte boundary.
+pub fn padding(len: usize) -> usize {
+    len.next_multiple_of(16) - len
 }

@@ -1,14 +1,16 @@
-//! The index file: a fixed header (magic, version, counts, checksums)
-//! followed by an rkyv archive of the anime, the videos and their frames.
-//! It is memory-mapped and read in place; see `ARCHITECTURE.md` for the
-//! byte layout.
+//! The index file: a fixed header (magic, version, counts, section sizes,
+//! checksums), an rkyv archive of the anime and videos, the frames' time
+//! deltas, and their codes in buckets for sublinear search. It is
+//! memory-mapped and read in place; see `ARCHITECTURE.md` for the layout.
 
 mod header;
+mod layout;
 mod model;
 mod reader;
 mod writer;
 
 pub use header::{FORMAT_VERSION, HEADER_LEN, Header, MAGIC};
-pub use model::{Anime, ArchivedAnime, ArchivedVideo, IndexData, Video};
-pub use reader::{Index, VideoFrames};
+pub use layout::{ENTRY_BYTES, Layout};
+pub use model::{Anime, ArchivedAnime, ArchivedVideo, IndexData, Meta, Video};
+pub use reader::{Bucket, Index};
 pub use writer::{IndexBuilder, temp_path, write_atomically};

@@ -1,6 +1,7 @@
-//! What the archive holds. Frames are stored column-wise and per video in
-//! time order: 12 bytes of code plus a 2-byte time delta each, so a frame
-//! costs 14 bytes and its held span ends where the next frame starts.
+//! What an index holds. Anime and videos are an rkyv archive; the frames
+//! are raw columns beside it: a 2-byte time delta per frame in time order,
+//! and the codes in buckets (see `Layout`), so a frame costs 15 bytes and
+//! its held span ends where the next frame starts.
 
 use rkyv::{Archive, Deserialize, Serialize};
 
@@ -31,11 +32,20 @@ pub struct Video {
     pub frame_count: u32,
 }
 
+/// The archived part of the file.
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    pub anime: Vec<Anime>,
+    pub videos: Vec<Video>,
+}
+
+/// An index being built, every column in time order.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexData {
     pub anime: Vec<Anime>,
     pub videos: Vec<Video>,
-    /// `CODE_BYTES` per frame.
+    /// `CODE_BYTES` per frame; all zero for a flat frame, which is not
+    /// stored in any bucket.
     pub codes: Vec<u8>,
     /// Milliseconds from the previous frame of the same video (or from the
     /// video's start for its first frame) to this frame.

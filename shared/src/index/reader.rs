@@ -1,56 +1,30 @@
-//! Opens an index file by mapping it: the header and the archive structure
-//! are checked once, then every read goes straight to the mapped bytes.
+//! Opens an index file by mapping it. Opening checks the header, the
+//! section sizes and the small metadata archive, in time independent of
+//! the number of frames; every read then goes straight to the mapped
+//! bytes, and every read of a frame column is bounds-checked, so a corrupt
+//! file gives wrong answers or an error, never undefined behaviour.
 
-use super::header::{HEADER_LEN, Header};
-use super::model::{ArchivedAnime, ArchivedIndexData, ArchivedVideo};
-use crate::descriptor::{CODE_BYTES, Code};
+use super::header::{HEADER_LEN, Header, Sections};
+use super::layout::{ENTRY_BYTES, Layout};
+use super::model::{ArchivedAnime, ArchivedMeta, ArchivedVideo};
+use crate::descriptor::Code;
 use crate::error::IndexError;
 use memmap2::Mmap;
-use rkyv::rend::u16_le;
 use std::fs::File;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// A mapped, validated index. Cheap to share behind an `Arc`.
+/// A mapped, checked index. Cheap to share behind an `Arc`.
 pub struct Index {
     path: PathBuf,
     map: Mmap,
     header: Header,
-}
-
-/// The frame columns of one video.
-pub struct VideoFrames<'a> {
-    pub codes: &'a [u8],
-    pub deltas: &'a [u16_le],
-}
-
-impl VideoFrames<'_> {
-    pub fn len(&self) -> usize {
-        self.deltas.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.deltas.is_empty()
-    }
-
-    pub fn code(&self, i: usize) -> Code {
-        Code::from_bytes(&self.codes[i * CODE_BYTES..])
-    }
-
-    /// Start times of all frames, in milliseconds.
-    pub fn times_ms(&self) -> Vec<u32> {
-        let mut t = 0u32;
-        self.deltas
-            .iter()
-            .map(|d| {
-                t += d.to_native() as u32;
-                t
-            })
-            .collect()
-    }
+    layout: Layout,
+    sections: Sections,
 }
 
 impl Index {
-    /// Maps and validates `path`. The file is never written in place (a new
+    /// Maps and checks `path`. The file is never written in place (a new
     /// index is renamed over it), so the mapping stays valid while open.
     pub fn open(path: &Path) -> Result<Index, IndexError> {
         let file = File::open(path).map_err(|e| IndexError::io(path, e))?;
@@ -58,62 +32,82 @@ impl Index {
         // place, so the mapped bytes do not change under us.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| IndexError::io(path, e))?;
         let header = Header::parse(path, &map)?;
-        let end = HEADER_LEN as u64 + header.archive_len;
-        if (map.len() as u64) < end {
-            let why = format!("truncated: {} bytes, header says {end}", map.len());
-            return Err(IndexError::corrupt(path, why));
+        let bad = |why: String| IndexError::corrupt(path, why);
+        let layout = Layout::from_key_bits(header.key_bits)
+            .ok_or_else(|| bad(format!("unknown bucket key of {} bits", header.key_bits)))?;
+        let sections =
+            Sections::of(&header, layout).ok_or_else(|| bad("section sizes overflow".into()))?;
+        if map.len() != sections.end() {
+            let why = format!("{} bytes, the header says {}", map.len(), sections.end());
+            return Err(bad(if map.len() < sections.end() {
+                format!("truncated: {why}")
+            } else {
+                format!("trailing bytes: {why}")
+            }));
         }
-        if map.len() as u64 > end {
-            return Err(IndexError::corrupt(
-                path,
-                "trailing bytes after the archive",
-            ));
-        }
-        rkyv::access::<ArchivedIndexData, rkyv::rancor::Error>(&map[HEADER_LEN..])
-            .map_err(|e| IndexError::corrupt(path, format!("archive does not validate: {e}")))?;
+        rkyv::access::<ArchivedMeta, rkyv::rancor::Error>(&map[sections.meta.clone()])
+            .map_err(|e| bad(format!("metadata does not validate: {e}")))?;
         let index = Index {
             path: path.to_path_buf(),
             map,
             header,
+            layout,
+            sections,
         };
         index.check_structure()?;
         Ok(index)
     }
 
-    /// Full check: archive checksum and structure. Reads every byte.
+    /// Full check: body checksum, structure, and every bucket and entry.
+    /// Reads every byte.
     pub fn verify(&self) -> Result<(), IndexError> {
-        if crc32fast::hash(&self.map[HEADER_LEN..]) != self.header.archive_crc {
-            return Err(IndexError::corrupt(&self.path, "archive checksum mismatch"));
+        if crc32fast::hash(&self.map[HEADER_LEN..]) != self.header.body_crc {
+            return Err(IndexError::corrupt(&self.path, "body checksum mismatch"));
         }
-        self.check_structure()
+        self.check_structure()?;
+        self.check_buckets()
     }
 
     fn check_structure(&self) -> Result<(), IndexError> {
-        let d = self.data();
-        let frames = d.deltas.len() as u64;
         let bad = |why: String| Err(IndexError::corrupt(&self.path, why));
-        if d.codes.len() as u64 != frames * CODE_BYTES as u64 {
-            return bad("code and time columns differ in length".into());
-        }
-        if (d.anime.len(), d.videos.len(), frames)
-            != (
-                self.header.anime_count as usize,
-                self.header.video_count as usize,
-                self.header.frame_count,
-            )
+        let h = &self.header;
+        if (self.anime().len(), self.videos().len())
+            != (h.anime_count as usize, h.video_count as usize)
         {
             return bad("counts differ from the header".into());
         }
         let mut next = 0u64;
-        for v in d.videos.iter() {
+        for v in self.videos() {
             let (first, count) = (v.first_frame.to_native(), v.frame_count.to_native() as u64);
-            if first != next || v.anime.to_native() as usize >= d.anime.len() {
+            if first != next || v.anime.to_native() as usize >= self.anime().len() {
                 return bad(format!("video {} points outside the index", v.path));
             }
             next = first + count;
         }
-        if next != frames {
+        if next != h.frame_count {
             return bad("videos do not cover the frame columns".into());
+        }
+        let table_end = self.bucket_start(self.layout.buckets());
+        if self.bucket_start(0) != 0 || table_end != h.stored || h.stored > h.frame_count {
+            return bad("bucket table does not cover the entries".into());
+        }
+        Ok(())
+    }
+
+    fn check_buckets(&self) -> Result<(), IndexError> {
+        let bad = |why: &str| Err(IndexError::corrupt(&self.path, why));
+        let mut seen = vec![false; self.frame_count() as usize];
+        for key in 0..self.layout.buckets() {
+            if self.bucket_start(key) > self.bucket_start(key + 1) {
+                return bad("bucket table is not in order");
+            }
+            for entry in self.bucket(key as u32).iter() {
+                let frame = self.layout.frame_of(entry) as usize;
+                match seen.get_mut(frame) {
+                    Some(s) if !*s => *s = true,
+                    _ => return bad("an entry points outside the frames or twice to one"),
+                }
+            }
         }
         Ok(())
     }
@@ -126,48 +120,138 @@ impl Index {
         &self.header
     }
 
-    fn data(&self) -> &ArchivedIndexData {
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    fn meta(&self) -> &ArchivedMeta {
         // SAFETY: validated with `rkyv::access` in `open`; the map is
         // read-only and never changes (see `open`).
-        unsafe { rkyv::access_unchecked::<ArchivedIndexData>(&self.map[HEADER_LEN..]) }
+        unsafe { rkyv::access_unchecked::<ArchivedMeta>(&self.map[self.sections.meta.clone()]) }
     }
 
     pub fn anime(&self) -> &[ArchivedAnime] {
-        &self.data().anime
+        &self.meta().anime
     }
 
     pub fn videos(&self) -> &[ArchivedVideo] {
-        &self.data().videos
-    }
-
-    /// All codes, `CODE_BYTES` per frame, videos one after the other.
-    pub fn codes(&self) -> &[u8] {
-        &self.data().codes
+        &self.meta().videos
     }
 
     pub fn frame_count(&self) -> u64 {
         self.header.frame_count
     }
 
-    pub fn frames(&self, video: usize) -> VideoFrames<'_> {
-        let v = &self.videos()[video];
-        let first = v.first_frame.to_native() as usize;
-        let end = first + v.frame_count.to_native() as usize;
-        let d = self.data();
-        VideoFrames {
-            codes: &d.codes[first * CODE_BYTES..end * CODE_BYTES],
-            deltas: &d.deltas[first..end],
+    /// Frames that are in a bucket (every frame but the flat ones).
+    pub fn stored_count(&self) -> u64 {
+        self.header.stored
+    }
+
+    /// Total file size.
+    pub fn file_len(&self) -> u64 {
+        self.map.len() as u64
+    }
+
+    /// Where bucket `key` starts, in entries.
+    fn bucket_start(&self, key: usize) -> u64 {
+        let at = self.sections.table.start + 4 * key;
+        u32::from_le_bytes(self.map[at..at + 4].try_into().expect("4 bytes")) as u64
+    }
+
+    /// Entries in bucket `key`, as `range` of positions in the entries.
+    pub fn bucket_range(&self, key: u32) -> Range<u64> {
+        let (start, end) = (
+            self.bucket_start(key as usize),
+            self.bucket_start(key as usize + 1),
+        );
+        let end = end.min(self.header.stored);
+        start.min(end)..end
+    }
+
+    /// The entries of bucket `key`.
+    pub fn bucket(&self, key: u32) -> Bucket<'_> {
+        let range = self.bucket_range(key);
+        let from = self.sections.entries.start + range.start as usize * ENTRY_BYTES;
+        let to = self.sections.entries.start + range.end as usize * ENTRY_BYTES;
+        Bucket {
+            bytes: &self.map[from..to + super::layout::ENTRY_PADDING],
+            len: (range.end - range.start) as usize,
         }
     }
 
-    /// Which video a global frame position belongs to.
+    /// Which video a frame position belongs to.
     pub fn video_of_frame(&self, frame: u64) -> usize {
         let videos = self.videos();
-        videos.partition_point(|v| v.first_frame.to_native() <= frame) - 1
+        videos
+            .partition_point(|v| v.first_frame.to_native() <= frame)
+            .saturating_sub(1)
     }
 
-    /// Total file size: header plus archive.
-    pub fn file_len(&self) -> u64 {
-        self.map.len() as u64
+    /// The frame positions of a video.
+    pub fn frame_range(&self, video: usize) -> Range<u64> {
+        let v = &self.videos()[video];
+        let first = v.first_frame.to_native();
+        first..first + v.frame_count.to_native() as u64
+    }
+
+    /// Time deltas of a video's frames (see `IndexData::deltas`).
+    pub fn deltas(&self, video: usize) -> Vec<u16> {
+        let range = self.frame_range(video);
+        let from = self.sections.deltas.start + 2 * range.start as usize;
+        let to = self.sections.deltas.start + 2 * range.end as usize;
+        self.map[from..to]
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect()
+    }
+
+    /// Start times of a video's frames, in milliseconds.
+    pub fn times_ms(&self, video: usize) -> Vec<u32> {
+        let mut t = 0u32;
+        self.deltas(video)
+            .into_iter()
+            .map(|d| {
+                t = t.saturating_add(d as u32);
+                t
+            })
+            .collect()
+    }
+
+    /// Every frame's code in frame order, flat frames as zero: what a
+    /// rebuild copies for videos it does not decode again. Reads every entry.
+    pub fn codes_in_frame_order(&self) -> Vec<Code> {
+        let mut codes = vec![Code::default(); self.frame_count() as usize];
+        for key in 0..self.layout.buckets() as u32 {
+            for entry in self.bucket(key).iter() {
+                let rest = entry & self.layout.rest_mask();
+                if let Some(c) = codes.get_mut(self.layout.frame_of(entry) as usize) {
+                    *c = self.layout.code(key, rest);
+                }
+            }
+        }
+        codes
+    }
+}
+
+/// The packed entries of one bucket.
+pub struct Bucket<'a> {
+    /// The entries and the padding after them.
+    bytes: &'a [u8],
+    len: usize,
+}
+
+impl<'a> Bucket<'a> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The packed entries; see `Layout::frame_of` and `Layout::rest_mask`.
+    pub fn iter(&self) -> impl Iterator<Item = u128> + 'a {
+        let bytes = self.bytes;
+        (0..self.len).map(move |i| Layout::read(&bytes[i * ENTRY_BYTES..]))
     }
 }

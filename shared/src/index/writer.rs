@@ -1,9 +1,10 @@
-//! Assembles the archive in memory and writes it crash-safely: a temporary
+//! Assembles the index in memory and writes it crash-safely: a temporary
 //! file in the same folder, fsync, rename over the old index, fsync the
 //! folder. A build killed at any moment leaves the previous index intact.
 
-use super::header::{FORMAT_VERSION, HEADER_LEN, Header};
-use super::model::{Anime, IndexData, Video};
+use super::header::{FORMAT_VERSION, HEADER_LEN, Header, padding};
+use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
+use super::model::{Anime, IndexData, Meta, Video};
 use crate::descriptor::{CODE_BYTES, Code};
 use crate::error::IndexError;
 use std::fs::{self, File};
@@ -53,9 +54,11 @@ impl IndexBuilder {
     }
 
     /// Adds a video with frame columns copied verbatim from another index.
-    pub fn add_video_columns(&mut self, video: Video, codes: &[u8], deltas: &[u16]) {
+    pub fn add_video_columns(&mut self, video: Video, codes: &[Code], deltas: &[u16]) {
         let first = self.frame_count();
-        self.data.codes.extend_from_slice(codes);
+        for code in codes {
+            self.data.codes.extend_from_slice(&code.to_bytes());
+        }
         self.data.deltas.extend_from_slice(deltas);
         self.finish_video(video, first);
     }
@@ -87,26 +90,89 @@ pub fn write_atomically(
     tool_version: &str,
     built_at: i64,
 ) -> Result<Header, IndexError> {
-    let archive = rkyv::to_bytes::<rkyv::rancor::Error>(data)
+    let frames = data.deltas.len() as u64;
+    let layout = Layout::for_frames(frames);
+    if frames > layout.max_frames() {
+        return Err(IndexError::TooLarge {
+            what: "frames",
+            count: frames as usize,
+        });
+    }
+    let meta = Meta {
+        anime: data.anime.clone(),
+        videos: data.videos.clone(),
+    };
+    let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&meta)
         .map_err(|e| IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
-    let header = Header {
+    let deltas: Vec<u8> = data.deltas.iter().flat_map(|d| d.to_le_bytes()).collect();
+    let (table, entries) = bucket(&data.codes, layout);
+    let sections = [&meta[..], &deltas, &table, &entries];
+    let mut header = Header {
         version: FORMAT_VERSION,
         anime_count: count(data.anime.len(), "anime")?,
         video_count: count(data.videos.len(), "videos")?,
-        frame_count: data.deltas.len() as u64,
+        frame_count: frames,
         built_at,
         tool_version: tool_version.to_string(),
-        archive_len: archive.len() as u64,
-        archive_crc: crc32fast::hash(&archive),
+        key_bits: layout.key_bits(),
+        body_crc: 0,
+        meta_len: meta.len() as u64,
+        stored: ((entries.len() - ENTRY_PADDING) / ENTRY_BYTES) as u64,
     };
+    header.body_crc = body_crc(&sections);
     let tmp = temp_path(path);
-    let result = write_file(&tmp, &header.to_bytes(), &archive)
+    let result = write_file(&tmp, &header.to_bytes(), &sections)
         .and_then(|()| fs::rename(&tmp, path).map_err(|e| IndexError::io(path, e)))
         .and_then(|()| sync_parent(path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result.map(|()| header)
+}
+
+/// Sorts the frames that are not flat into buckets by key, each bucket in
+/// frame order: the bucket table (where each bucket starts, plus the end)
+/// and the packed entries, padded.
+fn bucket(codes: &[u8], layout: Layout) -> (Vec<u8>, Vec<u8>) {
+    let keyed: Vec<(u32, Code)> = codes
+        .chunks_exact(CODE_BYTES)
+        .map(Code::from_bytes)
+        .map(|c| (layout.key(c), c))
+        .collect();
+    let mut starts = vec![0u32; layout.buckets() + 1];
+    for &(key, code) in &keyed {
+        if code != Code::default() {
+            starts[key as usize + 1] += 1;
+        }
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    let stored = starts[layout.buckets()] as usize;
+    let mut entries = vec![0u8; stored * ENTRY_BYTES + ENTRY_PADDING];
+    let mut next = starts.clone();
+    for (frame, &(key, code)) in keyed.iter().enumerate() {
+        if code == Code::default() {
+            continue;
+        }
+        let at = next[key as usize] as usize * ENTRY_BYTES;
+        entries[at..at + ENTRY_BYTES].copy_from_slice(&layout.pack(code, frame as u64));
+        next[key as usize] += 1;
+    }
+    let table = starts.iter().flat_map(|s| s.to_le_bytes()).collect();
+    (table, entries)
+}
+
+fn body_crc(sections: &[&[u8]]) -> u32 {
+    let mut crc = crc32fast::Hasher::new();
+    let mut len = HEADER_LEN;
+    for s in sections {
+        crc.update(&[0u8; 16][..padding(len)]);
+        len += padding(len);
+        crc.update(s);
+        len += s.len();
+    }
+    crc.finalize()
 }
 
 fn count(n: usize, what: &'static str) -> Result<u32, IndexError> {
@@ -120,11 +186,18 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn write_file(tmp: &Path, header: &[u8; HEADER_LEN], archive: &[u8]) -> Result<(), IndexError> {
+fn write_file(tmp: &Path, header: &[u8; HEADER_LEN], sections: &[&[u8]]) -> Result<(), IndexError> {
     let io = |e| IndexError::io(tmp, e);
-    let mut file = File::create(tmp).map_err(io)?;
+    let mut file = std::io::BufWriter::new(File::create(tmp).map_err(io)?);
     file.write_all(header).map_err(io)?;
-    file.write_all(archive).map_err(io)?;
+    let mut len = HEADER_LEN;
+    for s in sections {
+        file.write_all(&[0u8; 16][..padding(len)]).map_err(io)?;
+        len += padding(len);
+        file.write_all(s).map_err(io)?;
+        len += s.len();
+    }
+    let file = file.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)
 }
 

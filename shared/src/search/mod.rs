@@ -1,9 +1,13 @@
 //! Search over a mapped index: find the frames nearest to a set of probe
-//! codes, group neighbouring hits of one video into held-frame spans, fold
+//! codes (reading only the buckets they most likely fall in), group neighbouring hits of one video into held-frame spans, fold
 //! shots that repeat across episodes (openings, endings) into one answer,
 //! and turn distances into a calibrated similarity.
 
-use crate::descriptor::{BITS, CODE_BYTES, Code};
+mod probe;
+
+pub use probe::{Budget, Probe};
+
+use crate::descriptor::{BITS, Code};
 use crate::index::Index;
 
 /// Hits farther than this are never candidates.
@@ -17,14 +21,17 @@ const GROUP_WINDOW_MS: u32 = 5_000;
 const SAME_PICTURE: u32 = 2;
 /// How many raw hits are grouped at most.
 const MAX_HITS: usize = 2048;
+/// Probes a search compares at most (a query makes about 20).
+pub const MAX_PROBES: usize = 64;
 
 /// A frame near the query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     pub video: usize,
-    /// Frame position within the video.
-    pub frame: usize,
+    /// Frame position in the index.
+    pub frame: u64,
     pub distance: u32,
+    pub code: Code,
 }
 
 /// One answer: a span of one video.
@@ -46,29 +53,69 @@ pub fn similarity(distance: u32) -> f32 {
     s.clamp(0.0, 1.0)
 }
 
-/// Scans the frames of the videos `keep_video` accepts and returns the hits
-/// within `MAX_DISTANCE` of any probe, nearest first.
-pub fn scan(index: &Index, probes: &[Code], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
+/// Finds the hits within `MAX_DISTANCE` of any probe among the frames of
+/// the videos `keep_video` accepts, nearest first, looking only in the
+/// buckets the probes most likely fall in (see `probe`).
+pub fn search(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
+    let plan = probe::plan(index, probes, &Budget::default());
+    scan_buckets(index, probes, plan, keep_video)
+}
+
+/// The same as `search`, but reading every bucket: the reference the
+/// sublinear search is measured against.
+pub fn exact(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
+    let all = (1u64 << probes.len().min(MAX_PROBES)) - 1;
+    let plan = (0..index.layout().buckets() as u32).map(|k| (k, all));
+    scan_buckets(index, probes, plan.collect(), keep_video)
+}
+
+/// Reads the planned buckets (`(key, probes)` in key order) and compares
+/// each entry with the probes planned for its bucket.
+fn scan_buckets(
+    index: &Index,
+    probes: &[Probe],
+    plan: Vec<(u32, u64)>,
+    keep_video: impl Fn(usize) -> bool,
+) -> Vec<Hit> {
+    let layout = index.layout();
+    let probes = &probes[..probes.len().min(MAX_PROBES)];
+    let keys: Vec<u32> = probes.iter().map(|p| layout.key(p.code)).collect();
+    let rests: Vec<u128> = probes.iter().map(|p| layout.rest(p.code)).collect();
+    let mask = layout.rest_mask();
     let mut hits = Vec::new();
     let mut limit = MAX_DISTANCE;
-    for video in (0..index.videos().len()).filter(|&v| keep_video(v)) {
-        let frames = index.frames(video);
-        for (frame, bytes) in frames.codes.chunks_exact(CODE_BYTES).enumerate() {
-            let code = Code::from_bytes(bytes);
-            let distance = probes
+    let mut near: Vec<(u128, u32)> = Vec::with_capacity(probes.len());
+    for (key, wanted) in plan {
+        near.clear();
+        for p in (0..probes.len()).filter(|p| wanted >> p & 1 == 1) {
+            near.push((rests[p], (keys[p] ^ key).count_ones()));
+        }
+        for entry in index.bucket(key).iter() {
+            let distance = near
                 .iter()
-                .map(|p| p.distance(code))
+                .map(|&(rest, d)| d + ((entry ^ rest) & mask).count_ones())
                 .min()
                 .unwrap_or(BITS);
-            if distance <= limit {
-                hits.push(Hit {
-                    video,
-                    frame,
-                    distance,
-                });
-                if hits.len() >= 2 * MAX_HITS {
-                    limit = shrink(&mut hits);
-                }
+            if distance > limit {
+                continue;
+            }
+            let frame = layout.frame_of(entry);
+            if frame >= index.frame_count() {
+                continue; // a corrupt entry; `verify` reports it
+            }
+            let video = index.video_of_frame(frame);
+            if !keep_video(video) {
+                continue;
+            }
+            let code = layout.code(key, entry & mask);
+            hits.push(Hit {
+                video,
+                frame,
+                distance,
+                code,
+            });
+            if hits.len() >= 2 * MAX_HITS {
+                limit = shrink(&mut hits);
             }
         }
     }
@@ -78,7 +125,7 @@ pub fn scan(index: &Index, probes: &[Code], keep_video: impl Fn(usize) -> bool) 
 
 /// Keeps the nearest `MAX_HITS` and returns the distance they go up to.
 fn shrink(hits: &mut Vec<Hit>) -> u32 {
-    hits.sort_by_key(|h| (h.distance, h.video, h.frame));
+    hits.sort_by_key(|h| (h.distance, h.frame));
     hits.truncate(MAX_HITS);
     hits.last().map_or(MAX_DISTANCE, |h| h.distance)
 }
@@ -87,11 +134,12 @@ fn shrink(hits: &mut Vec<Hit>) -> u32 {
 pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
     let mut groups: Vec<(Hit, u32, u32)> = Vec::new(); // best, from, to
     let mut times: std::collections::HashMap<usize, Vec<u32>> = Default::default();
+    let first = |video: usize| index.frame_range(video).start;
     for hit in hits {
         let t = times
             .entry(hit.video)
-            .or_insert_with(|| index.frames(hit.video).times_ms());
-        let (start, end) = frame_span(index, hit.video, t, hit.frame);
+            .or_insert_with(|| index.times_ms(hit.video));
+        let (start, end) = frame_span(index, hit.video, t, (hit.frame - first(hit.video)) as usize);
         let near = groups.iter_mut().find(|(best, from, to)| {
             best.video == hit.video && start < to + GROUP_WINDOW_MS && end + GROUP_WINDOW_MS > *from
         });
@@ -108,7 +156,7 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
         }
     }
     let candidates = groups.into_iter().map(|(best, from, to)| {
-        let at = times[&best.video][best.frame];
+        let at = times[&best.video][(best.frame - first(best.video)) as usize];
         Candidate {
             video: best.video,
             from_ms: from,
@@ -116,7 +164,7 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
             at_ms: at,
             distance: best.distance,
             similarity: similarity(best.distance),
-            code: index.frames(best.video).code(best.frame),
+            code: best.code,
         }
     });
     fold_repeats(index, candidates.collect(), limit)

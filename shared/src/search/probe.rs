@@ -1,0 +1,199 @@
+//! Which buckets a search reads. A distorted screenshot's code differs from
+//! its frame's in a few bits, mostly bits whose DCT coefficient was near
+//! zero; so each probe visits its own bucket, then the buckets reached by
+//! flipping its weakest key bits, cheapest combination first (multi-probe
+//! hashing, query-directed), until a budget of buckets and entries is
+//! spent. All probes share one budget and one order.
+
+use super::MAX_PROBES;
+use crate::descriptor::{Code, Descriptor, STRENGTH_BITS};
+use crate::index::{Index, Layout};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// A code to look up and how firmly each of its lowest bits is set.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    pub code: Code,
+    pub strength: [f32; STRENGTH_BITS],
+}
+
+impl Probe {
+    pub fn new(d: &Descriptor) -> Probe {
+        Probe {
+            code: d.code,
+            strength: d.strength,
+        }
+    }
+
+    /// A probe for a bare code: every bit equally firm.
+    pub fn of_code(code: Code) -> Probe {
+        Probe {
+            code,
+            strength: [1.0; STRENGTH_BITS],
+        }
+    }
+
+    /// The same picture flipped left to right (strengths do not change).
+    pub fn mirrored(&self) -> Probe {
+        Probe {
+            code: self.code.mirrored(),
+            strength: self.strength,
+        }
+    }
+}
+
+/// How much one search may read.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Bucket visits (one probe in one bucket), all probes together.
+    pub visits: usize,
+    /// Entry comparisons (the visited buckets' sizes, summed).
+    pub compares: u64,
+    /// Flip combinations dearer than this are not worth a visit.
+    pub max_cost: f32,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            visits: 3_000,
+            compares: 1_500_000,
+            max_cost: 40.0,
+        }
+    }
+}
+
+/// The buckets to read, in key order, each with the set of probes (a bit
+/// per probe) to compare its entries with.
+pub fn plan(index: &Index, probes: &[Probe], budget: &Budget) -> Vec<(u32, u64)> {
+    let layout = index.layout();
+    let probes = &probes[..probes.len().min(MAX_PROBES)];
+    let mut flips: Vec<FlipSets> = probes.iter().map(|p| FlipSets::new(p, layout)).collect();
+    let mut queue: BinaryHeap<Reverse<(u32, usize)>> = (0..probes.len())
+        .filter_map(|p| flips[p].peek().map(|c| Reverse((c, p))))
+        .collect();
+    let max_cost = scaled(budget.max_cost);
+    let mut plan: HashMap<u32, u64> = HashMap::new();
+    let (mut visits, mut compares) = (0usize, 0u64);
+    while let Some(Reverse((cost, p))) = queue.pop() {
+        if cost > max_cost || visits >= budget.visits || compares >= budget.compares {
+            break;
+        }
+        let Some(flipped) = flips[p].next() else {
+            continue;
+        };
+        let key = layout.key(probes[p].code) ^ flipped;
+        *plan.entry(key).or_default() |= 1 << p;
+        let range = index.bucket_range(key);
+        visits += 1;
+        compares += range.end - range.start;
+        if let Some(c) = flips[p].peek() {
+            queue.push(Reverse((c, p)));
+        }
+    }
+    let mut plan: Vec<(u32, u64)> = plan.into_iter().collect();
+    plan.sort_unstable();
+    plan
+}
+
+/// Costs are compared as integers: strength squared, in thousandths.
+fn scaled(cost: f32) -> u32 {
+    (cost * 1000.0).min(u32::MAX as f32) as u32
+}
+
+/// The sets of key bits to flip for one probe, cheapest first. A bit costs
+/// its strength squared (the log-odds of a sign flip under Gaussian noise
+/// grow with it), a set the sum of its bits. Sets are generated lazily by
+/// the shift/expand rule over the bits sorted by cost, which yields every
+/// set exactly once in order of total cost.
+struct FlipSets {
+    /// Key bits, cheapest first, with their costs.
+    bits: Vec<(u32, u32)>,
+    /// Pending sets: total cost, set over positions in `bits`, last position.
+    heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+    /// The empty set (the probe's own bucket) is still to come.
+    own_pending: bool,
+}
+
+impl FlipSets {
+    fn new(probe: &Probe, layout: Layout) -> FlipSets {
+        let mut bits: Vec<(u32, u32)> = (0..layout.key_bits())
+            .map(|b| {
+                let s = probe.strength[b as usize];
+                (scaled(s * s), b)
+            })
+            .collect();
+        bits.sort_unstable();
+        let mut heap = BinaryHeap::new();
+        if let Some(&(cost, _)) = bits.first() {
+            heap.push(Reverse((cost, 1, 0)));
+        }
+        FlipSets {
+            bits,
+            heap,
+            own_pending: true,
+        }
+    }
+
+    fn peek(&self) -> Option<u32> {
+        if self.own_pending {
+            return Some(0);
+        }
+        self.heap.peek().map(|Reverse((cost, _, _))| *cost)
+    }
+
+    /// The next set, as the mask of key bits to flip.
+    fn next(&mut self) -> Option<u32> {
+        if self.own_pending {
+            self.own_pending = false;
+            return Some(0);
+        }
+        let Reverse((cost, set, last)) = self.heap.pop()?;
+        let next = last as usize + 1;
+        if let Some(&(next_cost, _)) = self.bits.get(next) {
+            let last_cost = self.bits[last as usize].0;
+            let shifted = set & !(1 << last) | 1 << next;
+            self.heap.push(Reverse((
+                cost - last_cost + next_cost,
+                shifted,
+                next as u32,
+            )));
+            self.heap
+                .push(Reverse((cost + next_cost, set | 1 << next, next as u32)));
+        }
+        let mask = (0..self.bits.len())
+            .filter(|&i| set >> i & 1 == 1)
+            .fold(0u32, |m, i| m | 1 << self.bits[i].1);
+        Some(mask)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flip_sets_come_once_each_cheapest_first() {
+        let mut probe = Probe::of_code(Code::default());
+        for (i, s) in probe.strength.iter_mut().enumerate() {
+            *s = 0.1 + (i as f32 * 7.0 % 5.0);
+        }
+        let layout = Layout::for_frames(1 << 16);
+        let mut sets = FlipSets::new(&probe, layout);
+        let cost = |mask: u32| -> f32 {
+            (0..32)
+                .filter(|b| mask >> b & 1 == 1)
+                .map(|b| probe.strength[b] * probe.strength[b])
+                .sum()
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut last = 0.0f32;
+        while let Some(mask) = sets.next() {
+            assert!(seen.insert(mask), "{mask:b} twice");
+            assert!(cost(mask) >= last - 0.01, "out of order");
+            last = cost(mask);
+        }
+        assert_eq!(seen.len(), 1 << layout.key_bits());
+    }
+}
