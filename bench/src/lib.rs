@@ -1,5 +1,10 @@
-//! Shared pieces of the `eval` and `bench` programs and the accuracy test:
-//! how answers are judged and small statistics helpers.
+//! Shared pieces of the `eval`, `bench` and `scale` programs and their
+//! tests: the generated fixtures, how answers are judged, realistic
+//! synthetic codes, the scale measurement, and report helpers.
 
+pub mod fixtures;
 pub mod judge;
+pub mod report;
+pub mod scale;
 pub mod stats;
+pub mod synth;

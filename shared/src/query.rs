@@ -124,7 +124,25 @@ pub fn search_image(index: &Index, img: &image::RgbImage, opts: &QueryOptions) -
 }
 
 pub fn search_gray(index: &Index, gray: &Gray, opts: &QueryOptions) -> Vec<SearchHit> {
-    let probes = probes(gray, opts.cut_borders);
+    let method = Method::Buckets(search::Budget::default());
+    search_probes(index, &probes(gray, opts.cut_borders), opts, method)
+}
+
+/// How the index is read: the sublinear bucket search the product uses,
+/// or every entry (the reference the benchmark compares it with).
+#[derive(Clone, Copy, Debug)]
+pub enum Method {
+    Buckets(search::Budget),
+    Exact,
+}
+
+/// Searches the codes of a screenshot (see `probes`).
+pub fn search_probes(
+    index: &Index,
+    probes: &[Probe],
+    opts: &QueryOptions,
+    method: Method,
+) -> Vec<SearchHit> {
     let videos = index.videos();
     let anime = index.anime();
     let keep = |v: usize| match opts.anilist_id {
@@ -134,7 +152,10 @@ pub fn search_gray(index: &Index, gray: &Gray, opts: &QueryOptions) -> Vec<Searc
             .as_ref()
             .is_some_and(|a| a.to_native() == id),
     };
-    let hits = search::search(index, &probes, keep);
+    let hits = match method {
+        Method::Buckets(budget) => search::search(index, probes, &budget, keep),
+        Method::Exact => search::exact(index, probes, keep),
+    };
     let limit = opts.limit.clamp(1, 5);
     search::group(index, &hits, limit)
         .iter()

@@ -4,6 +4,7 @@
 //! Markdown section and, with `--write`, puts it into docs/BENCHMARKS.md.
 
 use anyhow::Context;
+use bench::report::{machine, sibling_binary, today, write_section};
 use bench::stats::percentile;
 use clap::Parser;
 use shared::query::{DecodeLimits, decode_image, search_image};
@@ -29,9 +30,6 @@ struct Args {
     write: Option<PathBuf>,
 }
 
-const BEGIN: &str = "<!-- bench:indexing:begin -->";
-const END: &str = "<!-- bench:indexing:end -->";
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let threads = args
@@ -55,7 +53,7 @@ fn main() -> anyhow::Result<()> {
     );
     print!("{section}");
     if let Some(path) = &args.write {
-        write_section(path, &section)?;
+        write_section(path, "indexing", &section)?;
     }
     Ok(())
 }
@@ -143,18 +141,6 @@ fn children_peak_rss_kb() -> u64 {
     }
 }
 
-/// The indexer next to this binary (same cargo profile).
-fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
-    let me = std::env::current_exe()?;
-    let path = me.with_file_name(name);
-    anyhow::ensure!(
-        path.exists(),
-        "{} not built; run `cargo build --release -p indexer`",
-        path.display()
-    );
-    Ok(path)
-}
-
 /// Milliseconds per stage of a 1920x1080 JPEG screenshot's search.
 struct QueryTimes {
     decode: Vec<f64>,
@@ -209,8 +195,9 @@ fn render(
     let ratio = index_time.as_secs_f64() / ffmpeg_time.as_secs_f64();
     let bpf = index.file_len() as f64 / index.frame_count().max(1) as f64;
     let p = |v: &Vec<f64>, x: f64| percentile(v, x).unwrap_or(f64::NAN);
+    let (begin, end) = bench::report::markers("indexing");
     format!(
-        "{BEGIN}\n## Indexing and query front end\n\n\
+        "{begin}\n## Indexing and query front end\n\n\
 Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
 | what | measured | target |\n|---|---|---|\n\
 | `indexer build` of a generated {seconds} s 1080p H.264 episode, {threads} threads | {it:.2} s | |\n\
@@ -222,7 +209,7 @@ Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
 | 1920x1080 JPEG screenshot: decode, p50 / p99 | {d50:.1} / {d99:.1} ms | |\n\
 | border cut, up to 18 hashes (crops, mirror, framed areas), search, grouping: p50 / p99 ({qf} frames) | {s50:.2} / {s99:.2} ms | |\n\
 | whole query, p50 / p99 | {t50:.1} / {t99:.1} ms | |\n\
-{END}\n",
+{end}\n",
         seconds = args.seconds,
         date = today(),
         machine = machine(),
@@ -238,38 +225,4 @@ Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
         t99 = p(&q.total, 99.0),
         qf = q.frames,
     )
-}
-
-fn today() -> String {
-    let out = Command::new("date").args(["-u", "+%Y-%m-%d"]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("{cores} cores, {cpu}")
-}
-
-/// Replaces the marked section of `path`, or appends it.
-fn write_section(path: &Path, section: &str) -> anyhow::Result<()> {
-    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n\n".into());
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(b), Some(e)) if b < e => format!(
-            "{}{}{}",
-            &old[..b],
-            section.trim_end(),
-            &old[e + END.len()..]
-        ),
-        _ => format!("{}\n{}", old.trim_end(), section),
-    };
-    std::fs::write(path, new).with_context(|| format!("writing {}", path.display()))
 }

@@ -92,7 +92,7 @@ pub fn write_atomically(
 ) -> Result<Header, IndexError> {
     let frames = data.deltas.len() as u64;
     let layout = Layout::for_frames(frames);
-    if frames > layout.max_frames() {
+    if frames > layout.max_frames().min(u32::MAX as u64) {
         return Err(IndexError::TooLarge {
             what: "frames",
             count: frames as usize,
@@ -134,16 +134,16 @@ pub fn write_atomically(
 /// frame order: the bucket table (where each bucket starts, plus the end)
 /// and the packed entries, padded.
 fn bucket(codes: &[u8], layout: Layout) -> (Vec<u8>, Vec<u8>) {
-    let keyed: Vec<(u32, Code)> = codes
-        .chunks_exact(CODE_BYTES)
-        .map(Code::from_bytes)
-        .map(|c| (layout.key(c), c))
-        .collect();
+    let stored_codes = || {
+        codes
+            .chunks_exact(CODE_BYTES)
+            .map(Code::from_bytes)
+            .enumerate()
+            .filter(|(_, c)| *c != Code::default())
+    };
     let mut starts = vec![0u32; layout.buckets() + 1];
-    for &(key, code) in &keyed {
-        if code != Code::default() {
-            starts[key as usize + 1] += 1;
-        }
+    for (_, code) in stored_codes() {
+        starts[layout.key(code) as usize + 1] += 1;
     }
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
@@ -151,13 +151,11 @@ fn bucket(codes: &[u8], layout: Layout) -> (Vec<u8>, Vec<u8>) {
     let stored = starts[layout.buckets()] as usize;
     let mut entries = vec![0u8; stored * ENTRY_BYTES + ENTRY_PADDING];
     let mut next = starts.clone();
-    for (frame, &(key, code)) in keyed.iter().enumerate() {
-        if code == Code::default() {
-            continue;
-        }
-        let at = next[key as usize] as usize * ENTRY_BYTES;
+    for (frame, code) in stored_codes() {
+        let key = layout.key(code) as usize;
+        let at = next[key] as usize * ENTRY_BYTES;
         entries[at..at + ENTRY_BYTES].copy_from_slice(&layout.pack(code, frame as u64));
-        next[key as usize] += 1;
+        next[key] += 1;
     }
     let table = starts.iter().flat_map(|s| s.to_le_bytes()).collect();
     (table, entries)

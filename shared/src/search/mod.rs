@@ -20,7 +20,11 @@ const GROUP_WINDOW_MS: u32 = 5_000;
 /// code can tell (a held drawing, or one shown again a moment later).
 const SAME_PICTURE: u32 = 2;
 /// How many raw hits are grouped at most.
-const MAX_HITS: usize = 2048;
+const MAX_HITS: usize = 512;
+/// A hit this near ends the search after its first pass.
+const SURE_DISTANCE: u32 = 9;
+/// The first pass spends this fraction of the budget.
+const FIRST_PASS_SHARE: usize = 10;
 /// Probes a search compares at most (a query makes about 20).
 pub const MAX_PROBES: usize = 64;
 
@@ -56,9 +60,36 @@ pub fn similarity(distance: u32) -> f32 {
 /// Finds the hits within `MAX_DISTANCE` of any probe among the frames of
 /// the videos `keep_video` accepts, nearest first, looking only in the
 /// buckets the probes most likely fall in (see `probe`).
-pub fn search(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
-    let plan = probe::plan(index, probes, &Budget::default());
-    scan_buckets(index, probes, plan, keep_video)
+pub fn search(
+    index: &Index,
+    probes: &[Probe],
+    budget: &Budget,
+    keep_video: impl Fn(usize) -> bool,
+) -> Vec<Hit> {
+    // A first pass over the likeliest buckets; a close enough hit ends the
+    // search, otherwise the rest of the budget goes to the buckets that
+    // could still hold a nearer frame: a frame `d` bits away differs in at
+    // most `d` key bits.
+    let first = Budget {
+        visits: budget.visits / FIRST_PASS_SHARE,
+        compares: budget.compares / FIRST_PASS_SHARE as u64,
+        ..*budget
+    };
+    let done = probe::plan(index, probes, &first, BITS, &probe::Plan::default());
+    let mut hits = scan_buckets(index, probes, done.in_key_order(), &keep_video);
+    let best = hits.first().map_or(MAX_DISTANCE + 1, |h| h.distance);
+    if best <= SURE_DISTANCE {
+        return hits;
+    }
+    let rest = probe::plan(index, probes, budget, best - 1, &done);
+    hits.extend(scan_buckets(
+        index,
+        probes,
+        rest.in_key_order(),
+        &keep_video,
+    ));
+    shrink(&mut hits);
+    hits
 }
 
 /// The same as `search`, but reading every bucket: the reference the
@@ -66,7 +97,7 @@ pub fn search(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> boo
 pub fn exact(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
     let all = (1u64 << probes.len().min(MAX_PROBES)) - 1;
     let plan = (0..index.layout().buckets() as u32).map(|k| (k, all));
-    scan_buckets(index, probes, plan.collect(), keep_video)
+    scan_buckets(index, probes, plan.collect(), &keep_video)
 }
 
 /// Reads the planned buckets (`(key, probes)` in key order) and compares
@@ -75,7 +106,7 @@ fn scan_buckets(
     index: &Index,
     probes: &[Probe],
     plan: Vec<(u32, u64)>,
-    keep_video: impl Fn(usize) -> bool,
+    keep_video: &impl Fn(usize) -> bool,
 ) -> Vec<Hit> {
     let layout = index.layout();
     let probes = &probes[..probes.len().min(MAX_PROBES)];

@@ -64,9 +64,27 @@ impl Default for Budget {
     }
 }
 
-/// The buckets to read, in key order, each with the set of probes (a bit
-/// per probe) to compare its entries with.
-pub fn plan(index: &Index, probes: &[Probe], budget: &Budget) -> Vec<(u32, u64)> {
+/// Bucket visits planned: for each bucket key, the probes (a bit each)
+/// whose entries comparisons it gets.
+#[derive(Clone, Debug, Default)]
+pub struct Plan(HashMap<u32, u64>);
+
+impl Plan {
+    fn has(&self, key: u32, probe: usize) -> bool {
+        self.0.get(&key).is_some_and(|m| m >> probe & 1 == 1)
+    }
+
+    /// The visits in key order (memory order).
+    pub fn in_key_order(&self) -> Vec<(u32, u64)> {
+        let mut v: Vec<(u32, u64)> = self.0.iter().map(|(k, m)| (*k, *m)).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Plans the cheapest visits within `budget` that flip at most `max_flips`
+/// key bits, leaving out those `done` already holds.
+pub fn plan(index: &Index, probes: &[Probe], budget: &Budget, max_flips: u32, done: &Plan) -> Plan {
     let layout = index.layout();
     let probes = &probes[..probes.len().min(MAX_PROBES)];
     let mut flips: Vec<FlipSets> = probes.iter().map(|p| FlipSets::new(p, layout)).collect();
@@ -74,7 +92,7 @@ pub fn plan(index: &Index, probes: &[Probe], budget: &Budget) -> Vec<(u32, u64)>
         .filter_map(|p| flips[p].peek().map(|c| Reverse((c, p))))
         .collect();
     let max_cost = scaled(budget.max_cost);
-    let mut plan: HashMap<u32, u64> = HashMap::new();
+    let mut plan = Plan::default();
     let (mut visits, mut compares) = (0usize, 0u64);
     while let Some(Reverse((cost, p))) = queue.pop() {
         if cost > max_cost || visits >= budget.visits || compares >= budget.compares {
@@ -83,17 +101,18 @@ pub fn plan(index: &Index, probes: &[Probe], budget: &Budget) -> Vec<(u32, u64)>
         let Some(flipped) = flips[p].next() else {
             continue;
         };
-        let key = layout.key(probes[p].code) ^ flipped;
-        *plan.entry(key).or_default() |= 1 << p;
-        let range = index.bucket_range(key);
-        visits += 1;
-        compares += range.end - range.start;
         if let Some(c) = flips[p].peek() {
             queue.push(Reverse((c, p)));
         }
+        let key = layout.key(probes[p].code) ^ flipped;
+        if flipped.count_ones() > max_flips || done.has(key, p) {
+            continue;
+        }
+        *plan.0.entry(key).or_default() |= 1 << p;
+        let range = index.bucket_range(key);
+        visits += 1;
+        compares += range.end - range.start;
     }
-    let mut plan: Vec<(u32, u64)> = plan.into_iter().collect();
-    plan.sort_unstable();
     plan
 }
 

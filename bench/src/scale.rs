@@ -1,0 +1,422 @@
+//! The scale measurement: indexes of 10^6 to 10^8 frames (really decoded
+//! fixture footage plus realistic synthetic distractors, see `synth`),
+//! each searched with distorted screenshots of the footage by the bucket
+//! search and by an exact scan of the same index, one core, in the same
+//! run: latency, recall against the scan, size, build and start-up time,
+//! and the server's memory.
+
+use crate::fixtures::{self, FixtureSize, Fixtures};
+use crate::judge::is_right;
+use crate::stats::percentile;
+use crate::synth::{self, Pool};
+use anyhow::Context;
+use shared::Index;
+use shared::index::{IndexBuilder, write_atomically};
+use shared::query::{self, DecodeLimits, Method, QueryOptions, SearchHit, decode_image};
+use shared::search::{Budget, Probe};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+use testkit::library::Truth;
+use testkit::queries::{Query, QuerySet};
+
+pub struct ScaleOptions {
+    pub work: PathBuf,
+    /// Index sizes, in frames.
+    pub sizes: Vec<u64>,
+    pub fixtures: FixtureSize,
+    /// The server binary, to measure start-up and memory; `None` skips it.
+    pub server: Option<PathBuf>,
+    /// Searches sent to the server before its memory is read again.
+    pub server_queries: usize,
+    pub seed: u64,
+    /// Bucket-search budgets to measure; the first is the one reported.
+    pub budgets: Vec<Budget>,
+}
+
+/// Everything measured at one size.
+pub struct Row {
+    pub frames: u64,
+    /// Decoded fixture frames among them.
+    pub real_frames: u64,
+    pub stored: u64,
+    pub key_bits: u32,
+    pub synth: Duration,
+    pub write: Duration,
+    pub file_bytes: u64,
+    pub open: Duration,
+    pub queries: usize,
+    /// The bucket search at each budget, the product's default first.
+    pub variants: Vec<Variant>,
+    pub exact_ms: Vec<f64>,
+    /// Queries the exact scan answers at all.
+    pub answered: usize,
+    pub right_exact: usize,
+    pub server: Option<ServerNumbers>,
+}
+
+/// The bucket search at one budget.
+pub struct Variant {
+    pub budget: Budget,
+    pub ms: Vec<f64>,
+    /// Queries whose top answer is as near as the exact scan's.
+    pub recalled: usize,
+    pub right: usize,
+}
+
+pub struct ServerNumbers {
+    pub startup: Duration,
+    pub rss_cold_kb: u64,
+    pub rss_after_kb: u64,
+    pub searches: usize,
+}
+
+/// A screenshot ready to search.
+struct Screenshot {
+    query: Query,
+    bytes: Vec<u8>,
+    probes: Vec<Probe>,
+}
+
+pub fn run(opts: &ScaleOptions) -> anyhow::Result<Vec<Row>> {
+    std::fs::create_dir_all(&opts.work)?;
+    let f = fixtures::prepare(&opts.work, &opts.fixtures)?;
+    let real_index = opts.work.join("real.bin");
+    fixtures::build_index(&f.lib, &real_index)?;
+    let pool_index = opts.work.join("pool.bin");
+    fixtures::build_index(&f.other, &pool_index)?;
+    let real = Index::open(&real_index)?;
+    let pool = Pool::from_index(&Index::open(&pool_index)?, opts.seed)?;
+    let truth = Truth::load(&f.lib.join("truth.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let shots = screenshots(&f)?;
+    let mut rows = Vec::new();
+    for &size in &opts.sizes {
+        eprintln!("scale: {size} frames");
+        rows.push(measure(opts, &real, &pool, &truth, &shots, size)?);
+    }
+    Ok(rows)
+}
+
+fn screenshots(f: &Fixtures) -> anyhow::Result<Vec<Screenshot>> {
+    let set =
+        QuerySet::load(&f.queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    set.queries
+        .into_iter()
+        .filter(|q| q.indexed)
+        .map(|query| {
+            let path = f.queries.join(&query.image);
+            let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+            let img = decode_image(&bytes, &DecodeLimits::default())?;
+            let probes = query::probes(&shared::Gray::from_rgb(&img), true);
+            Ok(Screenshot {
+                query,
+                bytes,
+                probes,
+            })
+        })
+        .collect()
+}
+
+fn measure(
+    opts: &ScaleOptions,
+    real: &Index,
+    pool: &Pool,
+    truth: &Truth,
+    shots: &[Screenshot],
+    size: u64,
+) -> anyhow::Result<Row> {
+    let path = opts.work.join(format!("index-{size}.bin"));
+    let started = Instant::now();
+    let mut builder = IndexBuilder::new();
+    copy_index(&mut builder, real);
+    synth::fill(&mut builder, pool, size, opts.seed ^ size);
+    let data = builder.finish();
+    let synth = started.elapsed();
+    let started = Instant::now();
+    write_atomically(&path, &data, "bench", 0)?;
+    let write = started.elapsed();
+    drop(data);
+    let started = Instant::now();
+    let index = Index::open(&path)?;
+    let open = started.elapsed();
+    let mut row = Row {
+        frames: index.frame_count(),
+        real_frames: real.frame_count(),
+        stored: index.stored_count(),
+        key_bits: index.layout().key_bits(),
+        synth,
+        write,
+        file_bytes: index.file_len(),
+        open,
+        queries: shots.len(),
+        variants: vec![],
+        exact_ms: vec![],
+        answered: 0,
+        right_exact: 0,
+        server: None,
+    };
+    search_all(&index, truth, shots, &opts.budgets, &mut row);
+    if let Some(server) = &opts.server {
+        row.server = Some(serve(
+            server,
+            &path,
+            &opts.work,
+            shots,
+            opts.server_queries,
+        )?);
+    }
+    drop(index);
+    std::fs::remove_file(&path)?;
+    Ok(row)
+}
+
+/// Copies every anime and video of `index` into `builder`.
+fn copy_index(builder: &mut IndexBuilder, index: &Index) {
+    let codes = index.codes_in_frame_order();
+    let mut positions = Vec::new();
+    for a in index.anime() {
+        positions.push(builder.add_anime(shared::index::Anime {
+            id: a.id.to_native(),
+            folder: a.folder.to_string(),
+            title: a.title.to_string(),
+            anilist_id: a.anilist_id.as_ref().map(|x| x.to_native()),
+            is_adult: a.is_adult,
+            synonyms: a.synonyms.iter().map(|s| s.to_string()).collect(),
+        }));
+    }
+    for (i, v) in index.videos().iter().enumerate() {
+        let r = index.frame_range(i);
+        let video = shared::index::Video {
+            path: v.path.to_string(),
+            anime: positions[v.anime.to_native() as usize],
+            episode: v.episode.as_ref().map(|e| e.to_native()),
+            duration_ms: v.duration_ms.to_native(),
+            size: v.size.to_native(),
+            mtime_ns: v.mtime_ns.to_native(),
+            first_frame: 0,
+            frame_count: 0,
+        };
+        let codes = &codes[r.start as usize..r.end as usize];
+        builder.add_video_columns(video, codes, &index.deltas(i));
+    }
+}
+
+/// Screenshots whose exact scan is timed on its own (the scan of the
+/// others runs on every core, for recall only).
+const EXACT_TIMED: usize = 20;
+
+/// Every screenshot by the exact scan and by the bucket search at each
+/// budget, the timed ones one at a time on this thread.
+fn search_all(
+    index: &Index,
+    truth: &Truth,
+    shots: &[Screenshot],
+    budgets: &[Budget],
+    row: &mut Row,
+) {
+    use rayon::prelude::*;
+    let opts = QueryOptions::default();
+    let run = |s: &Screenshot, method| {
+        let started = Instant::now();
+        let hits = query::search_probes(index, &s.probes, &opts, method);
+        (hits, started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let right = |s: &Screenshot, hits: &[SearchHit]| {
+        hits.first().is_some_and(|h| is_right(truth, &s.query, h))
+    };
+    for s in shots.iter().take(EXACT_TIMED) {
+        row.exact_ms.push(run(s, Method::Exact).1);
+    }
+    let exact: Vec<Vec<SearchHit>> = shots.par_iter().map(|s| run(s, Method::Exact).0).collect();
+    row.answered = exact.iter().filter(|e| !e.is_empty()).count();
+    row.right_exact = shots
+        .iter()
+        .zip(&exact)
+        .filter(|(s, e)| right(s, e))
+        .count();
+    for budget in budgets {
+        let mut v = Variant {
+            budget: *budget,
+            ms: vec![],
+            recalled: 0,
+            right: 0,
+        };
+        for (s, e) in shots.iter().zip(&exact) {
+            let (hits, ms) = run(s, Method::Buckets(*budget));
+            v.ms.push(ms);
+            v.right += right(s, &hits) as usize;
+            if let Some(best) = e.first() {
+                v.recalled += hits
+                    .first()
+                    .is_some_and(|h| h.similarity >= best.similarity)
+                    as usize;
+            }
+        }
+        row.variants.push(v);
+    }
+}
+
+/// Starts the release server on the index, times it until it reports the
+/// index loaded, reads its memory, sends searches, reads it again.
+fn serve(
+    server: &Path,
+    index: &Path,
+    work: &Path,
+    shots: &[Screenshot],
+    searches: usize,
+) -> anyhow::Result<ServerNumbers> {
+    let db = work.join("scale-server.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let port = 18_000 + (std::process::id() % 1000) as u16;
+    let listen = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let child = Command::new(server)
+        .arg("--index")
+        .arg(index)
+        .arg("--database")
+        .arg(&db)
+        .args(["--listen", &listen, "--no-guest-quota"])
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .with_context(|| format!("starting {}", server.display()))?;
+    let mut child = KillOnDrop(child);
+    while !health_loaded(&listen) {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not come up"
+        );
+        if let Some(status) = child.0.try_wait()? {
+            anyhow::bail!("the server exited: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let startup = started.elapsed();
+    let rss_cold_kb = rss_kb(child.0.id())?;
+    let image = work.join("scale-query.jpg");
+    for i in 0..searches {
+        std::fs::write(&image, &shots[i % shots.len()].bytes)?;
+        let out = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", "-F"])
+            .arg(format!("image=@{}", image.display()))
+            .arg(format!("http://{listen}/api/anime/search"))
+            .status()?;
+        anyhow::ensure!(out.success(), "search {i} failed");
+    }
+    let rss_after_kb = rss_kb(child.0.id())?;
+    Ok(ServerNumbers {
+        startup,
+        rss_cold_kb,
+        rss_after_kb,
+        searches,
+    })
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn health_loaded(listen: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(listen) else {
+        return false;
+    };
+    let request = format!("GET /api/health HTTP/1.0\r\nHost: {listen}\r\n\r\n");
+    let mut body = String::new();
+    s.write_all(request.as_bytes()).is_ok()
+        && s.read_to_string(&mut body).is_ok()
+        && body.contains("\"loaded\":true")
+}
+
+fn rss_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .context("no VmRSS")
+}
+
+/// The Markdown section for docs/BENCHMARKS.md.
+pub fn render(rows: &[Row], command: &str) -> String {
+    let (begin, end) = crate::report::markers("scale");
+    let mut s = format!(
+        "{begin}\n## Search at scale\n\nCommand: `{command}` ({date}, {machine}). \
+Each index holds the {real} decoded fixture frames the screenshots come from, then synthetic \
+distractors derived from other decoded footage (see `bench/src/synth.rs`). Latency is the \
+search alone (bucket plan or scan, comparison, grouping) of one screenshot's probe codes \
+(up to 18: crops, mirror, framed areas) on one core, after the index was written (page cache \
+warm); the exact scan's latency is over the first {EXACT_TIMED} screenshots. Recall: the share of screenshots the exact scan answers whose top answer the bucket \
+search finds as near.\n\n\
+| frames | key bits | bytes/frame | write | open | bucket search p50 / p99 | exact scan p50 / p99 | speed-up (p50) | recall | right top-1 (buckets / exact) |\n\
+|---|---|---|---|---|---|---|---|---|---|\n",
+        date = crate::report::today(),
+        machine = crate::report::machine(),
+        real = rows.first().map_or(0, |r| r.real_frames),
+    );
+    let p = |v: &[f64], x| percentile(v, x).unwrap_or(f64::NAN);
+    for r in rows {
+        let f = &r.variants[0];
+        s += &format!(
+            "| {frames} | {kb} | {bpf:.2} | {write:.2} s | {open:.2} ms | {f50:.2} / {f99:.2} ms | {e50:.1} / {e99:.1} ms | {speed:.0}x | {recall:.1} % ({rc}/{an}) | {rf}/{n} / {re}/{n} |\n",
+            frames = r.frames,
+            kb = r.key_bits,
+            bpf = r.file_bytes as f64 / r.frames as f64,
+            write = r.write.as_secs_f64(),
+            open = r.open.as_secs_f64() * 1000.0,
+            f50 = p(&f.ms, 50.0),
+            f99 = p(&f.ms, 99.0),
+            e50 = p(&r.exact_ms, 50.0),
+            e99 = p(&r.exact_ms, 99.0),
+            speed = p(&r.exact_ms, 50.0) / p(&f.ms, 50.0),
+            recall = crate::stats::rate(f.recalled, r.answered),
+            rc = f.recalled,
+            an = r.answered,
+            rf = f.right,
+            re = r.right_exact,
+            n = r.queries,
+        );
+    }
+    if rows.iter().any(|r| r.variants.len() > 1) {
+        s += "\nBudgets tried (bucket visits / entry comparisons per search):\n\n\
+| frames | budget | p50 / p99 | recall | right top-1 |\n|---|---|---|---|---|\n";
+        for r in rows {
+            for v in &r.variants {
+                s += &format!(
+                    "| {} | {} / {} | {:.2} / {:.2} ms | {:.1} % | {}/{} |\n",
+                    r.frames,
+                    v.budget.visits,
+                    v.budget.compares,
+                    p(&v.ms, 50.0),
+                    p(&v.ms, 99.0),
+                    crate::stats::rate(v.recalled, r.answered),
+                    v.right,
+                    r.queries
+                );
+            }
+        }
+    }
+    if rows.iter().any(|r| r.server.is_some()) {
+        s += "\n| frames | server start-up to index loaded | resident memory after start-up | after searches |\n|---|---|---|---|\n";
+        for r in rows {
+            if let Some(sv) = &r.server {
+                s += &format!(
+                    "| {} | {:.0} ms | {:.1} MiB | {:.1} MiB after {} searches |\n",
+                    r.frames,
+                    sv.startup.as_secs_f64() * 1000.0,
+                    sv.rss_cold_kb as f64 / 1024.0,
+                    sv.rss_after_kb as f64 / 1024.0,
+                    sv.searches
+                );
+            }
+        }
+    }
+    s += &format!("{end}\n");
+    s
+}
