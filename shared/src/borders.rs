@@ -72,6 +72,10 @@ const MAX_CUT: f32 = 0.42;
 /// Bands are peeled in rounds: player chrome stacks a title bar, side
 /// borders and a control bar of different shades, so a side border only
 /// looks flat once the bars across it are cut, and the other way round.
+/// A round that would leave less than `MIN_KEPT` of a dimension is eating
+/// into flat parts of the picture (a title card's plain halves), not
+/// borders: it is dropped and the rounds before it stand, so bars added
+/// around such a picture are still cut.
 pub fn content_rect(img: &Gray) -> Rect {
     let (w, h) = (img.width as usize, img.height as usize);
     let mut cut = Cut {
@@ -82,21 +86,24 @@ pub fn content_rect(img: &Gray) -> Rect {
     };
     for _ in 0..3 {
         let next = peel(img, cut);
-        if next == cut {
+        if next == cut || !leaves_enough(next, w, h) {
             break;
         }
         cut = next;
     }
-    let rect = Rect {
+    Rect {
         x0: cut.x0 as f32,
         y0: cut.y0 as f32,
         x1: cut.x1 as f32,
         y1: cut.y1 as f32,
-    };
-    if rect.width() < w as f32 * 0.25 || rect.height() < h as f32 * 0.25 {
-        return Rect::full(img);
     }
-    rect
+}
+
+/// Least share of the image's width and height a content area keeps.
+const MIN_KEPT: f32 = 0.25;
+
+fn leaves_enough(c: Cut, w: usize, h: usize) -> bool {
+    (c.x1 - c.x0) as f32 >= w as f32 * MIN_KEPT && (c.y1 - c.y0) as f32 >= h as f32 * MIN_KEPT
 }
 
 /// A rectangle in whole pixels.
@@ -283,6 +290,22 @@ mod tests {
         let img = framed(&busy(200, 120), 0, 0, 40, 25, 90);
         let r = content_rect(&img);
         assert_eq!((r.x0, r.x1), (40.0, 240.0));
+    }
+
+    #[test]
+    fn bars_around_a_picture_with_plain_halves_are_still_cut() {
+        // A title card: plain top and bottom, a thin busy band between.
+        let mut card = busy(200, 120);
+        for (i, p) in card.pixels.iter_mut().enumerate() {
+            let y = i / 200;
+            if !(50..70).contains(&y) {
+                *p = 200;
+            }
+        }
+        assert_eq!(content_rect(&card), Rect::full(&card));
+        let boxed = framed(&card, 0, 0, 40, 40, 0);
+        let r = content_rect(&boxed);
+        assert_eq!((r.x0, r.x1, r.y0, r.y1), (40.0, 240.0, 0.0, 120.0));
     }
 
     #[test]

@@ -78,10 +78,14 @@ pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
 
 /// The codes to look up for a screenshot: the picture as it is and as if
 /// it had been cropped, each also mirrored; with borders cut, also for the
-/// area framed by the strongest edges (video inside busy player chrome).
+/// area framed by the strongest edges (video inside busy player chrome),
+/// and for the whole screenshot when the cut took most of it.
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
     let mut areas = vec![content_area(img, cut_borders)];
     if cut_borders {
+        if mostly_cut(&areas[0], img) {
+            areas.push(Rect::full(img));
+        }
         for r in borders::framed_rects(img).into_iter().flatten() {
             if plausible(&r, img) && !areas.contains(&r) {
                 areas.push(r);
@@ -106,6 +110,14 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
         }
     }
     codes
+}
+
+/// Whether the border cut left less than half the screenshot. Plain areas
+/// of the picture (a title card's halves) pass for borders until something
+/// is drawn over them (a subtitle), and then the cut differs from the one
+/// the indexed frame got, which kept the whole picture.
+fn mostly_cut(r: &Rect, img: &Gray) -> bool {
+    r.width() * r.height() < 0.5 * img.width as f32 * img.height as f32
 }
 
 /// A framed area is worth a search if it is most of the screenshot and

@@ -135,11 +135,16 @@ fn decode_window(
     cmd.args(["-ss", &format!("{start:.6}")])
         .arg("-i")
         .arg(file);
+    // Passthrough: one output frame per filtered frame. The rawvideo muxer
+    // would otherwise run at a constant rate and duplicate frames across
+    // the gaps of a VFR file, so that output frame k is not showinfo's k.
     cmd.args([
         "-frames:v",
         &count.to_string(),
         "-vf",
         &filter,
+        "-fps_mode",
+        "passthrough",
         "-an",
         "-sn",
         "-f",

@@ -108,14 +108,30 @@ pub enum FrameSpec {
     },
 }
 
+/// Frames showing less than this share of a picture's contrast are flat:
+/// a fade below level 50 of 255, or a dissolve that is still more than
+/// 80 % white flash or black.
+pub const MIN_VISIBILITY: f32 = 50.0 / 255.0;
+
 impl FrameSpec {
-    /// Near-uniform frames (black, white flash, deep fades) that no user would search.
+    /// Near-uniform frames (black, white flash, deep fades, the first
+    /// frames of a dissolve out of a flash) that no user would search.
     pub fn is_flat(&self) -> bool {
+        self.visibility() < MIN_VISIBILITY
+    }
+
+    /// The share of a picture's contrast the frame shows: 0 for a flat
+    /// colour, 1 for a drawing or a title card, scaled down by fades and
+    /// by the weight of flat frames in a dissolve.
+    pub fn visibility(&self) -> f32 {
         match self {
-            FrameSpec::Flat(_) => true,
-            FrameSpec::Fade { inner, level } => *level < 50 || inner.is_flat(),
-            FrameSpec::Mix { a, b, .. } => a.is_flat() && b.is_flat(),
-            _ => false,
+            FrameSpec::Flat(_) => 0.0,
+            FrameSpec::Title { .. } | FrameSpec::View { .. } => 1.0,
+            FrameSpec::Fade { inner, level } => *level as f32 / 255.0 * inner.visibility(),
+            FrameSpec::Mix { a, b, t } => {
+                let w = *t as f32 / 255.0;
+                (1.0 - w) * a.visibility() + w * b.visibility()
+            }
         }
     }
 }

@@ -136,6 +136,32 @@ fn flat_frames_are_flagged() {
     assert!(flat > 0 && content > flat);
 }
 
+#[test]
+fn dissolves_out_of_a_flash_are_flat_until_the_picture_shows() {
+    let card = FrameSpec::Title {
+        title: "T".into(),
+        line: "L".into(),
+    };
+    let from_flash = |t: u8| FrameSpec::Mix {
+        a: Box::new(FrameSpec::Flat([255, 255, 255])),
+        b: Box::new(card.clone()),
+        t,
+    };
+    assert!(from_flash(30).is_flat(), "mostly white");
+    assert!(!from_flash(128).is_flat(), "half the picture shows");
+    let faded = |level: u8| FrameSpec::Fade {
+        inner: Box::new(card.clone()),
+        level,
+    };
+    assert!(faded(49).is_flat() && !faded(50).is_flat());
+    let two_pictures = FrameSpec::Mix {
+        a: Box::new(card.clone()),
+        b: Box::new(card),
+        t: 10,
+    };
+    assert!(!two_pictures.is_flat());
+}
+
 fn encode_small(
     a: &AnimeSpec,
     size: (u32, u32),
