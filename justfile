@@ -48,3 +48,10 @@ eval *ARGS:
 # Indexing speed against FFmpeg's own decoding, index size, memory; see docs/BENCHMARKS.md.
 bench *ARGS:
     cargo run --release -p bench --bin bench -- {{ARGS}}
+
+# Search at 10^6, 10^7 and 10^8 frames against an exact scan: latency, recall,
+# size, start-up, server memory; rewrites its section of docs/BENCHMARKS.md.
+# `just bench-scale --frames 1e6` is the quick run.
+bench-scale *ARGS:
+    cargo build --release -p server
+    cargo run --release -p bench --bin scale -- --write docs/BENCHMARKS.md {{ARGS}}
