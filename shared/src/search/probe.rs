@@ -52,14 +52,19 @@ pub struct Budget {
     pub compares: u64,
     /// Flip combinations dearer than this are not worth a visit.
     pub max_cost: f32,
+    /// What any flip costs on top of its strength: even the weakest bits
+    /// of a picture rarely flip (a distorted screenshot is a few bits from
+    /// its frame), so fewer flips come first.
+    pub per_flip: f32,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            visits: 3_000,
-            compares: 1_500_000,
+            visits: 2_000,
+            compares: 1_000_000,
             max_cost: 40.0,
+            per_flip: 0.25,
         }
     }
 }
@@ -87,7 +92,10 @@ impl Plan {
 pub fn plan(index: &Index, probes: &[Probe], budget: &Budget, max_flips: u32, done: &Plan) -> Plan {
     let layout = index.layout();
     let probes = &probes[..probes.len().min(MAX_PROBES)];
-    let mut flips: Vec<FlipSets> = probes.iter().map(|p| FlipSets::new(p, layout)).collect();
+    let mut flips: Vec<FlipSets> = probes
+        .iter()
+        .map(|p| FlipSets::new(p, layout, budget.per_flip))
+        .collect();
     let mut queue: BinaryHeap<Reverse<(u32, usize)>> = (0..probes.len())
         .filter_map(|p| flips[p].peek().map(|c| Reverse((c, p))))
         .collect();
@@ -123,7 +131,7 @@ fn scaled(cost: f32) -> u32 {
 
 /// The sets of key bits to flip for one probe, cheapest first. A bit costs
 /// its strength squared (the log-odds of a sign flip under Gaussian noise
-/// grow with it), a set the sum of its bits. Sets are generated lazily by
+/// grow with it) plus `Budget::per_flip`, a set the sum of its bits. Sets are generated lazily by
 /// the shift/expand rule over the bits sorted by cost, which yields every
 /// set exactly once in order of total cost.
 struct FlipSets {
@@ -136,11 +144,11 @@ struct FlipSets {
 }
 
 impl FlipSets {
-    fn new(probe: &Probe, layout: Layout) -> FlipSets {
+    fn new(probe: &Probe, layout: Layout, per_flip: f32) -> FlipSets {
         let mut bits: Vec<(u32, u32)> = (0..layout.key_bits())
             .map(|b| {
                 let s = probe.strength[b as usize];
-                (scaled(s * s), b)
+                (scaled(s * s + per_flip), b)
             })
             .collect();
         bits.sort_unstable();
@@ -199,7 +207,7 @@ mod tests {
             *s = 0.1 + (i as f32 * 7.0 % 5.0);
         }
         let layout = Layout::for_frames(1 << 16);
-        let mut sets = FlipSets::new(&probe, layout);
+        let mut sets = FlipSets::new(&probe, layout, 0.0);
         let cost = |mask: u32| -> f32 {
             (0..32)
                 .filter(|b| mask >> b & 1 == 1)
