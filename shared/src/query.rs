@@ -6,7 +6,7 @@
 use crate::borders::{self, Rect};
 use crate::descriptor;
 use crate::error::QueryError;
-use crate::gray::Gray;
+use crate::gray::{Gray, WORK_WIDTH};
 use crate::index::Index;
 use crate::search::{self, Candidate, Probe};
 use serde::Serialize;
@@ -157,13 +157,16 @@ pub fn search_probes(
 ) -> Vec<SearchHit> {
     let videos = index.videos();
     let anime = index.anime();
-    let keep = |v: usize| match opts.anilist_id {
-        None => true,
-        Some(id) => anime[videos[v].anime.to_native() as usize]
-            .anilist_id
-            .as_ref()
-            .is_some_and(|a| a.to_native() == id),
+    let of_anilist = |id: u32| {
+        move |v: usize| {
+            anime[videos[v].anime.to_native() as usize]
+                .anilist_id
+                .as_ref()
+                .is_some_and(|a| a.to_native() == id)
+        }
     };
+    let filter = opts.anilist_id.map(of_anilist);
+    let keep = filter.as_ref().map(|f| f as &dyn Fn(usize) -> bool);
     let hits = match method {
         Method::Buckets(budget) => search::search(index, probes, &budget, keep),
         Method::Exact => search::exact(index, probes, keep),
@@ -223,7 +226,9 @@ impl Default for DecodeLimits {
 }
 
 /// Decodes JPEG, PNG, WebP or GIF (first frame), sniffing the format from
-/// the bytes and refusing oversized pictures before decoding them.
+/// the bytes and refusing oversized pictures before decoding them. A large
+/// JPEG comes back reduced (see `decode_jpeg_reduced`), never below
+/// `WORK_WIDTH` wide.
 pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbImage, QueryError> {
     if bytes.len() > limits.max_bytes {
         return Err(QueryError::TooLarge(format!(
@@ -260,10 +265,37 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
             limits.max_pixels
         )));
     }
+    if format == image::ImageFormat::Jpeg {
+        if let Some(img) = decode_jpeg_reduced(bytes, w, h) {
+            return Ok(img);
+        }
+    }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits);
     let img = reader.decode().map_err(|e| classify(e, "cannot decode"))?;
     Ok(img.to_rgb8())
+}
+
+/// Decodes a JPEG at the smallest DCT scale (1/1, 1/2, 1/4 or 1/8) that
+/// keeps it at least `WORK_WIDTH` wide: the search reduces every picture
+/// to that width, so a large screenshot need not be decoded at full size.
+/// `None` for what this decoder cannot do (CMYK, 16-bit, damaged data); the
+/// full decoder then handles the picture or reports why it cannot.
+fn decode_jpeg_reduced(bytes: &[u8], width: u32, height: u32) -> Option<image::RgbImage> {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    let wanted_height = (height as u64 * WORK_WIDTH as u64 / width as u64).max(1);
+    decoder
+        .scale(WORK_WIDTH as u16, u16::try_from(wanted_height).ok()?)
+        .ok()?;
+    let pixels = decoder.decode().ok()?;
+    let info = decoder.info()?;
+    let (w, h) = (info.width as u32, info.height as u32);
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        _ => return None,
+    };
+    image::RgbImage::from_raw(w, h, rgb)
 }
 
 fn classify(e: image::ImageError, what: &str) -> QueryError {

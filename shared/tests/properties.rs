@@ -150,8 +150,8 @@ proptest! {
         }
         let query = Code::from_u128(query);
         let probes = [Probe::of_code(query)];
-        let fast = search::search(&index, &probes, &search::Budget::default(), |_| true);
-        let exact = search::exact(&index, &probes, |_| true);
+        let fast = search::search(&index, &probes, &search::Budget::default(), None);
+        let exact = search::exact(&index, &probes, None);
         prop_assert!(fast[0].distance <= target.distance(query));
         prop_assert_eq!(fast[0].distance, exact[0].distance);
     }

@@ -21,10 +21,13 @@ const GROUP_WINDOW_MS: u32 = 5_000;
 const SAME_PICTURE: u32 = 2;
 /// How many raw hits are grouped at most.
 const MAX_HITS: usize = 512;
-/// A hit this near ends the search after its first pass.
+/// Candidates grouped at most before repeats are folded (a repeated
+/// opening makes one per episode) and the best `limit` are kept.
+const MAX_GROUPS: usize = 64;
+/// A hit this near ends the search.
 const SURE_DISTANCE: u32 = 9;
-/// The first pass spends this fraction of the budget.
-const FIRST_PASS_SHARE: usize = 10;
+/// Bucket visits of the first batch; each next batch is twice as large.
+const FIRST_BATCH: usize = 32;
 /// Probes a search compares at most (a query makes about 20).
 pub const MAX_PROBES: usize = 64;
 
@@ -64,40 +67,52 @@ pub fn search(
     index: &Index,
     probes: &[Probe],
     budget: &Budget,
-    keep_video: impl Fn(usize) -> bool,
+    keep_video: Option<&dyn Fn(usize) -> bool>,
 ) -> Vec<Hit> {
-    // A first pass over the likeliest buckets; a close enough hit ends the
-    // search, otherwise the rest of the budget goes to the buckets that
-    // could still hold a nearer frame: a frame `d` bits away differs in at
-    // most `d` key bits.
-    let first = Budget {
-        visits: budget.visits / FIRST_PASS_SHARE,
-        compares: budget.compares / FIRST_PASS_SHARE as u64,
-        ..*budget
-    };
-    let done = probe::plan(index, probes, &first, BITS, &probe::Plan::default());
-    let mut hits = scan_buckets(index, probes, done.in_key_order(), &keep_video);
-    let best = hits.first().map_or(MAX_DISTANCE + 1, |h| h.distance);
-    if best <= SURE_DISTANCE {
-        return hits;
+    // Batches of growing size over the likeliest buckets; a close enough
+    // hit ends the search, and once a hit is found, buckets that cannot
+    // hold a nearer frame are skipped.
+    let mut planner = probe::Planner::new(index, probes, budget);
+    let mut hits = Vec::new();
+    let mut batch = FIRST_BATCH;
+    loop {
+        let best = hits.first().map_or(MAX_DISTANCE + 1, |h: &Hit| h.distance);
+        if best <= SURE_DISTANCE {
+            break;
+        }
+        let visits = planner.next_visits(batch, best - 1);
+        if visits.is_empty() {
+            break;
+        }
+        let limit = limit_of(&hits);
+        hits.extend(scan_buckets(index, probes, visits, limit, keep_video));
+        shrink(&mut hits);
+        batch *= 2;
     }
-    let rest = probe::plan(index, probes, budget, best - 1, &done);
-    hits.extend(scan_buckets(
-        index,
-        probes,
-        rest.in_key_order(),
-        &keep_video,
-    ));
-    shrink(&mut hits);
+    locate(index, &mut hits);
     hits
 }
 
 /// The same as `search`, but reading every bucket: the reference the
 /// sublinear search is measured against.
-pub fn exact(index: &Index, probes: &[Probe], keep_video: impl Fn(usize) -> bool) -> Vec<Hit> {
+pub fn exact(
+    index: &Index,
+    probes: &[Probe],
+    keep_video: Option<&dyn Fn(usize) -> bool>,
+) -> Vec<Hit> {
     let all = (1u64 << probes.len().min(MAX_PROBES)) - 1;
     let plan = (0..index.layout().buckets() as u32).map(|k| (k, all));
-    scan_buckets(index, probes, plan.collect(), &keep_video)
+    let mut hits = scan_buckets(index, probes, plan.collect(), MAX_DISTANCE, keep_video);
+    locate(index, &mut hits);
+    hits
+}
+
+/// Fills in the video of every hit (left out while scanning when no video
+/// filter needs it: most entries near a probe are dropped again).
+fn locate(index: &Index, hits: &mut [Hit]) {
+    for h in hits {
+        h.video = index.video_of_frame(h.frame);
+    }
 }
 
 /// Reads the planned buckets (`(key, probes)` in key order) and compares
@@ -106,7 +121,8 @@ fn scan_buckets(
     index: &Index,
     probes: &[Probe],
     plan: Vec<(u32, u64)>,
-    keep_video: &impl Fn(usize) -> bool,
+    mut limit: u32,
+    keep_video: Option<&dyn Fn(usize) -> bool>,
 ) -> Vec<Hit> {
     let layout = index.layout();
     let probes = &probes[..probes.len().min(MAX_PROBES)];
@@ -114,7 +130,6 @@ fn scan_buckets(
     let rests: Vec<u128> = probes.iter().map(|p| layout.rest(p.code)).collect();
     let mask = layout.rest_mask();
     let mut hits = Vec::new();
-    let mut limit = MAX_DISTANCE;
     let mut near: Vec<(u128, u32)> = Vec::with_capacity(probes.len());
     for (key, wanted) in plan {
         near.clear();
@@ -134,10 +149,16 @@ fn scan_buckets(
             if frame >= index.frame_count() {
                 continue; // a corrupt entry; `verify` reports it
             }
-            let video = index.video_of_frame(frame);
-            if !keep_video(video) {
-                continue;
-            }
+            let video = match keep_video {
+                Some(keep) => {
+                    let video = index.video_of_frame(frame);
+                    if !keep(video) {
+                        continue;
+                    }
+                    video
+                }
+                None => usize::MAX, // see `locate`
+            };
             let code = layout.code(key, entry & mask);
             hits.push(Hit {
                 video,
@@ -154,9 +175,21 @@ fn scan_buckets(
     hits
 }
 
+/// The farthest hit still worth keeping, given the (shrunk) hits so far.
+fn limit_of(hits: &[Hit]) -> u32 {
+    if hits.len() >= MAX_HITS {
+        hits[MAX_HITS - 1].distance
+    } else {
+        MAX_DISTANCE
+    }
+}
+
 /// Keeps the nearest `MAX_HITS` and returns the distance they go up to.
 fn shrink(hits: &mut Vec<Hit>) -> u32 {
-    hits.sort_by_key(|h| (h.distance, h.frame));
+    // A frame two probes reach (in two batches) counts once, at its best.
+    hits.sort_unstable_by_key(|h| (h.frame, h.distance));
+    hits.dedup_by_key(|h| h.frame);
+    hits.sort_unstable_by_key(|h| (h.distance, h.frame));
     hits.truncate(MAX_HITS);
     hits.last().map_or(MAX_DISTANCE, |h| h.distance)
 }
@@ -167,6 +200,11 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
     let mut times: std::collections::HashMap<usize, Vec<u32>> = Default::default();
     let first = |video: usize| index.frame_range(video).start;
     for hit in hits {
+        // Enough candidates: a hit of a video no candidate is from cannot
+        // join one, and would only be a worse candidate.
+        if groups.len() >= MAX_GROUPS && !groups.iter().any(|g| g.0.video == hit.video) {
+            continue;
+        }
         let t = times
             .entry(hit.video)
             .or_insert_with(|| index.times_ms(hit.video));

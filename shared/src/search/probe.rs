@@ -69,59 +69,79 @@ impl Default for Budget {
     }
 }
 
-/// Bucket visits planned: for each bucket key, the probes (a bit each)
-/// whose entries comparisons it gets.
-#[derive(Clone, Debug, Default)]
-pub struct Plan(HashMap<u32, u64>);
-
-impl Plan {
-    fn has(&self, key: u32, probe: usize) -> bool {
-        self.0.get(&key).is_some_and(|m| m >> probe & 1 == 1)
-    }
-
-    /// The visits in key order (memory order).
-    pub fn in_key_order(&self) -> Vec<(u32, u64)> {
-        let mut v: Vec<(u32, u64)> = self.0.iter().map(|(k, m)| (*k, *m)).collect();
-        v.sort_unstable();
-        v
-    }
+/// Hands out bucket visits, cheapest first across all probes, until the
+/// budget is spent. Each (bucket, probe) pair comes once.
+pub struct Planner<'a> {
+    index: &'a Index,
+    keys: Vec<u32>,
+    flips: Vec<FlipSets>,
+    queue: BinaryHeap<Reverse<(u32, usize)>>,
+    budget: Budget,
+    visits: usize,
+    compares: u64,
 }
 
-/// Plans the cheapest visits within `budget` that flip at most `max_flips`
-/// key bits, leaving out those `done` already holds.
-pub fn plan(index: &Index, probes: &[Probe], budget: &Budget, max_flips: u32, done: &Plan) -> Plan {
-    let layout = index.layout();
-    let probes = &probes[..probes.len().min(MAX_PROBES)];
-    let mut flips: Vec<FlipSets> = probes
-        .iter()
-        .map(|p| FlipSets::new(p, layout, budget.per_flip))
-        .collect();
-    let mut queue: BinaryHeap<Reverse<(u32, usize)>> = (0..probes.len())
-        .filter_map(|p| flips[p].peek().map(|c| Reverse((c, p))))
-        .collect();
-    let max_cost = scaled(budget.max_cost);
-    let mut plan = Plan::default();
-    let (mut visits, mut compares) = (0usize, 0u64);
-    while let Some(Reverse((cost, p))) = queue.pop() {
-        if cost > max_cost || visits >= budget.visits || compares >= budget.compares {
-            break;
+impl<'a> Planner<'a> {
+    pub fn new(index: &'a Index, probes: &[Probe], budget: &Budget) -> Planner<'a> {
+        let layout = index.layout();
+        let probes = &probes[..probes.len().min(MAX_PROBES)];
+        let flips: Vec<FlipSets> = probes
+            .iter()
+            .map(|p| FlipSets::new(p, layout, budget.per_flip))
+            .collect();
+        let queue = (0..probes.len())
+            .filter_map(|p| flips[p].peek().map(|c| Reverse((c, p))))
+            .collect();
+        Planner {
+            index,
+            keys: probes.iter().map(|p| layout.key(p.code)).collect(),
+            flips,
+            queue,
+            budget: *budget,
+            visits: 0,
+            compares: 0,
         }
-        let Some(flipped) = flips[p].next() else {
-            continue;
-        };
-        if let Some(c) = flips[p].peek() {
-            queue.push(Reverse((c, p)));
-        }
-        let key = layout.key(probes[p].code) ^ flipped;
-        if flipped.count_ones() > max_flips || done.has(key, p) {
-            continue;
-        }
-        *plan.0.entry(key).or_default() |= 1 << p;
-        let range = index.bucket_range(key);
-        visits += 1;
-        compares += range.end - range.start;
     }
-    plan
+
+    /// Up to `n` more visits that flip at most `max_flips` key bits (a
+    /// frame `d` bits from a probe differs from it in at most `d` key
+    /// bits), as `(bucket key, probes)` in key order. Empty once the
+    /// budget is spent.
+    pub fn next_visits(&mut self, n: usize, max_flips: u32) -> Vec<(u32, u64)> {
+        let max_cost = scaled(self.budget.max_cost);
+        let mut batch: HashMap<u32, u64> = HashMap::new();
+        let mut planned = 0;
+        while planned < n
+            && self.visits < self.budget.visits
+            && self.compares < self.budget.compares
+        {
+            let Some(Reverse((cost, p))) = self.queue.pop() else {
+                break;
+            };
+            if cost > max_cost {
+                self.queue.clear();
+                break;
+            }
+            let Some(flipped) = self.flips[p].next() else {
+                continue;
+            };
+            if let Some(c) = self.flips[p].peek() {
+                self.queue.push(Reverse((c, p)));
+            }
+            if flipped.count_ones() > max_flips {
+                continue;
+            }
+            let key = self.keys[p] ^ flipped;
+            *batch.entry(key).or_default() |= 1 << p;
+            let range = self.index.bucket_range(key);
+            self.visits += 1;
+            self.compares += range.end - range.start;
+            planned += 1;
+        }
+        let mut visits: Vec<(u32, u64)> = batch.into_iter().collect();
+        visits.sort_unstable();
+        visits
+    }
 }
 
 /// Costs are compared as integers: strength squared, in thousandths.

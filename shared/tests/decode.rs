@@ -1,0 +1,79 @@
+//! Screenshot decoding: large JPEGs come back reduced at decode time but
+//! never below the work width, other formats and odd JPEGs decode whole,
+//! and damaged data is refused with a clear error.
+
+use image::{GrayImage, ImageEncoder, RgbImage};
+use shared::QueryError;
+use shared::gray::WORK_WIDTH;
+use shared::query::{DecodeLimits, decode_image};
+
+fn picture(w: u32, h: u32) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| {
+        let v = ((x as f32 / 37.0).sin() * 60.0 + (y as f32 / 23.0).cos() * 60.0 + 128.0) as u8;
+        image::Rgb([v, v / 2, 255 - v])
+    })
+}
+
+fn jpeg(img: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .write_image(
+            img,
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_large_jpeg_is_decoded_reduced_but_not_below_the_work_width() {
+    let img = decode_image(&jpeg(&picture(1920, 1080)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (480, 270));
+    let img = decode_image(&jpeg(&picture(1280, 720)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (320, 180));
+    let img = decode_image(&jpeg(&picture(300, 200)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (300, 200));
+    assert!(WORK_WIDTH <= 320);
+}
+
+#[test]
+fn reduced_decoding_keeps_the_picture() {
+    let original = picture(1920, 1080);
+    let img = decode_image(&jpeg(&original), &DecodeLimits::default()).unwrap();
+    // Each reduced pixel is about the mean of the 4x4 block it stands for.
+    let (x, y) = (200u32, 100u32);
+    let mean: f32 = (0..4)
+        .flat_map(|dy| (0..4).map(move |dx| (dx, dy)))
+        .map(|(dx, dy)| original.get_pixel(x * 4 + dx, y * 4 + dy)[0] as f32)
+        .sum::<f32>()
+        / 16.0;
+    let got = img.get_pixel(x, y)[0] as f32;
+    assert!((got - mean).abs() < 12.0, "{got} vs {mean}");
+}
+
+#[test]
+fn a_grayscale_jpeg_decodes() {
+    let gray = GrayImage::from_fn(1600, 900, |x, y| image::Luma([((x + y) % 256) as u8]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
+        .write_image(&gray, 1600, 900, image::ExtendedColorType::L8)
+        .unwrap();
+    let img = decode_image(&bytes, &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (400, 225));
+}
+
+#[test]
+fn a_damaged_jpeg_is_refused() {
+    let bytes = jpeg(&picture(1280, 720));
+    let err = decode_image(&bytes[..bytes.len() / 3], &DecodeLimits::default());
+    // Either decoder may accept a truncated scan (the rest is grey); what
+    // must not happen is a panic or a silent empty picture.
+    match err {
+        Ok(img) => assert!(img.width() >= WORK_WIDTH.min(1280)),
+        Err(e) => assert!(matches!(e, QueryError::InvalidImage(_)), "{e}"),
+    }
+    let err = decode_image(&bytes[..200], &DecodeLimits::default()).unwrap_err();
+    assert!(matches!(err, QueryError::InvalidImage(_)), "{err}");
+}
