@@ -265,10 +265,10 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
             limits.max_pixels
         )));
     }
-    if format == image::ImageFormat::Jpeg {
-        if let Some(img) = decode_jpeg_reduced(bytes, w, h) {
-            return Ok(img);
-        }
+    if format == image::ImageFormat::Jpeg
+        && let Some(img) = decode_jpeg_reduced(bytes, w, h)
+    {
+        return Ok(img);
     }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits);

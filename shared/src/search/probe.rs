@@ -61,8 +61,8 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            visits: 2_000,
-            compares: 1_000_000,
+            visits: 3_000,
+            compares: 1_500_000,
             max_cost: 40.0,
             per_flip: 0.25,
         }
