@@ -47,6 +47,7 @@ eval *ARGS:
 
 # Indexing speed against FFmpeg's own decoding, index size, memory; see docs/BENCHMARKS.md.
 bench *ARGS:
+    cargo build --release -p indexer
     cargo run --release -p bench --bin bench -- {{ARGS}}
 
 # Search at 10^6, 10^7 and 10^8 frames against an exact scan: latency, recall,
