@@ -1,5 +1,5 @@
 //! Screenshot decoding: large JPEGs come back reduced at decode time but
-//! never below the work width, other formats and odd JPEGs decode whole,
+//! never below twice the work width, other formats and odd JPEGs decode whole,
 //! and damaged data is refused with a clear error.
 
 use image::{GrayImage, ImageEncoder, RgbImage};
@@ -28,18 +28,20 @@ fn jpeg(img: &RgbImage) -> Vec<u8> {
 }
 
 #[test]
-fn a_large_jpeg_is_decoded_reduced_but_not_below_the_work_width() {
+fn a_large_jpeg_is_decoded_reduced_but_not_below_twice_the_work_width() {
+    let img = decode_image(&jpeg(&picture(2560, 1440)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (640, 360));
     let img = decode_image(&jpeg(&picture(1920, 1080)), &DecodeLimits::default()).unwrap();
-    assert_eq!((img.width(), img.height()), (480, 270));
+    assert_eq!((img.width(), img.height()), (960, 540));
     let img = decode_image(&jpeg(&picture(1280, 720)), &DecodeLimits::default()).unwrap();
-    assert_eq!((img.width(), img.height()), (320, 180));
+    assert_eq!((img.width(), img.height()), (640, 360));
     let img = decode_image(&jpeg(&picture(300, 200)), &DecodeLimits::default()).unwrap();
     assert_eq!((img.width(), img.height()), (300, 200));
 }
 
 #[test]
 fn reduced_decoding_keeps_the_picture() {
-    let original = picture(1920, 1080);
+    let original = picture(2560, 1440);
     let img = decode_image(&jpeg(&original), &DecodeLimits::default()).unwrap();
     // Each reduced pixel is about the mean of the 4x4 block it stands for.
     let (x, y) = (200u32, 100u32);
@@ -60,7 +62,7 @@ fn a_grayscale_jpeg_decodes() {
         .write_image(&gray, 1600, 900, image::ExtendedColorType::L8)
         .unwrap();
     let img = decode_image(&bytes, &DecodeLimits::default()).unwrap();
-    assert_eq!((img.width(), img.height()), (400, 225));
+    assert_eq!((img.width(), img.height()), (800, 450));
 }
 
 #[test]
