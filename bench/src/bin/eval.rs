@@ -6,6 +6,7 @@
 //! similarity of right and wrong answers.
 
 use anyhow::Context;
+use bench::fixtures::{self, FixtureSize};
 use bench::judge::is_right;
 use bench::stats::{percentile, rate};
 use clap::Parser;
@@ -15,7 +16,7 @@ use shared::{Index, QueryOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use testkit::distort::Class;
-use testkit::library::{LibraryOptions, SizeProfile, Truth};
+use testkit::library::Truth;
 use testkit::queries::{Query, QuerySet};
 
 #[derive(Parser)]
@@ -49,9 +50,15 @@ struct Outcome<'a> {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let (lib, queries) = prepare(&args)?;
+    let fixtures = fixtures::prepare(&args.work, &FixtureSize::eval(args.per_class, args.seed))?;
+    let (lib, queries) = (fixtures.lib, fixtures.queries);
     let index_path = args.work.join("index.bin");
-    build_index(&lib, &index_path)?;
+    // Always a fresh build: the point is to measure the current descriptor.
+    let built = fixtures::build_index(&lib, &index_path)?;
+    eprintln!(
+        "eval: index of {} frames ({} decoded now, {} reused)",
+        built.frames, built.indexed, built.reused
+    );
     let index = Index::open(&index_path)?;
     let truth = Truth::load(&lib.join("truth.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
     let set = QuerySet::load(&queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -69,71 +76,6 @@ fn main() -> anyhow::Result<()> {
         let doc = format!("{}{report}{}", preface(), notes());
         std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(())
-}
-
-/// Generates the indexed library, a library that stays out of the index,
-/// and the screenshots, unless a previous run left them.
-fn prepare(args: &Args) -> anyhow::Result<(PathBuf, PathBuf)> {
-    let (lib, other, queries) = (
-        args.work.join("lib"),
-        args.work.join("unindexed"),
-        args.work.join("queries"),
-    );
-    let tk = |e: testkit::Error| anyhow::anyhow!("{e}");
-    if !lib.join("truth.json").exists() {
-        eprintln!("eval: generating the indexed library in {}", lib.display());
-        testkit::library::build(&lib, &library_options(4, 3, 75.0, args.seed)).map_err(tk)?;
-    }
-    if !other.join("truth.json").exists() {
-        eprintln!(
-            "eval: generating the un-indexed library in {}",
-            other.display()
-        );
-        testkit::library::build(&other, &library_options(2, 2, 60.0, args.seed + 1)).map_err(tk)?;
-    }
-    if !queries.join("queries.json").exists() {
-        eprintln!("eval: cutting {} screenshots per class", args.per_class);
-        let opts = testkit::queries::QueryOptions {
-            per_class: args.per_class,
-            seed: args.seed + 2,
-            classes: Class::ALL.to_vec(),
-            jobs: 2,
-        };
-        testkit::queries::make(&lib, &queries, &opts, Some(&other)).map_err(tk)?;
-    }
-    Ok((lib, queries))
-}
-
-fn library_options(anime: usize, episodes: u32, seconds: f64, seed: u64) -> LibraryOptions {
-    LibraryOptions {
-        anime,
-        episodes,
-        seconds,
-        seed,
-        profile: SizeProfile::Eval,
-        jobs: 2,
-    }
-}
-
-/// Always a fresh build: the point is to measure the current descriptor.
-fn build_index(lib: &Path, index: &Path) -> anyhow::Result<()> {
-    let _ = std::fs::remove_file(index);
-    let opts = indexer::build::BuildOptions {
-        library: lib.to_path_buf(),
-        output: index.to_path_buf(),
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let report = indexer::build::build(&opts, &indexer::progress::Silent)?;
-    anyhow::ensure!(
-        report.skipped.is_empty(),
-        "videos skipped: {:?}",
-        report.skipped
-    );
-    eprintln!(
-        "eval: index of {} frames ({} decoded now, {} reused)",
-        report.frames, report.indexed, report.reused
-    );
     Ok(())
 }
 
@@ -173,11 +115,7 @@ fn print_misses(outcomes: &[Outcome]) {
 }
 
 fn preface() -> String {
-    let date = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let date = bench::report::today();
     format!(
         "# Accuracy\n\nLatest run of `just eval` ({date}). It generates 4 anime x 3 episodes x 75 s of \
 cel-shaded footage (HEVC, AV1, VFR H.264, H.264 720p, VP9, MPEG-2 TS and MPEG-4 AVI at 853x479; an \

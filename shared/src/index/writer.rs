@@ -119,9 +119,12 @@ pub fn write_atomically(
         meta_len: meta.len() as u64,
         stored: ((entries.len() - ENTRY_PADDING) / ENTRY_BYTES) as u64,
     };
-    header.body_crc = body_crc(&sections);
+    let body = with_padding(&sections);
+    let mut crc = crc32fast::Hasher::new();
+    body.iter().for_each(|chunk| crc.update(chunk));
+    header.body_crc = crc.finalize();
     let tmp = temp_path(path);
-    let result = write_file(&tmp, &header.to_bytes(), &sections)
+    let result = write_file(&tmp, &header.to_bytes(), &body)
         .and_then(|()| fs::rename(&tmp, path).map_err(|e| IndexError::io(path, e)))
         .and_then(|()| sync_parent(path));
     if result.is_err() {
@@ -161,16 +164,18 @@ fn bucket(codes: &[u8], layout: Layout) -> (Vec<u8>, Vec<u8>) {
     (table, entries)
 }
 
-fn body_crc(sections: &[&[u8]]) -> u32 {
-    let mut crc = crc32fast::Hasher::new();
+/// The body as written: each section after zero bytes that bring it to a
+/// 16-byte boundary (the layout `Sections::of` reads back).
+fn with_padding<'a>(sections: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    const ZEROS: [u8; 16] = [0; 16];
+    let mut chunks = Vec::new();
     let mut len = HEADER_LEN;
     for s in sections {
-        crc.update(&[0u8; 16][..padding(len)]);
-        len += padding(len);
-        crc.update(s);
-        len += s.len();
+        chunks.push(&ZEROS[..padding(len)]);
+        chunks.push(*s);
+        len += padding(len) + s.len();
     }
-    crc.finalize()
+    chunks
 }
 
 fn count(n: usize, what: &'static str) -> Result<u32, IndexError> {
@@ -184,16 +189,12 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn write_file(tmp: &Path, header: &[u8; HEADER_LEN], sections: &[&[u8]]) -> Result<(), IndexError> {
+fn write_file(tmp: &Path, header: &[u8; HEADER_LEN], body: &[&[u8]]) -> Result<(), IndexError> {
     let io = |e| IndexError::io(tmp, e);
     let mut file = std::io::BufWriter::new(File::create(tmp).map_err(io)?);
     file.write_all(header).map_err(io)?;
-    let mut len = HEADER_LEN;
-    for s in sections {
-        file.write_all(&[0u8; 16][..padding(len)]).map_err(io)?;
-        len += padding(len);
-        file.write_all(s).map_err(io)?;
-        len += s.len();
+    for chunk in body {
+        file.write_all(chunk).map_err(io)?;
     }
     let file = file.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)

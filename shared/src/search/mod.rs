@@ -1,7 +1,8 @@
 //! Search over a mapped index: find the frames nearest to a set of probe
-//! codes (reading only the buckets they most likely fall in), group neighbouring hits of one video into held-frame spans, fold
-//! shots that repeat across episodes (openings, endings) into one answer,
-//! and turn distances into a calibrated similarity.
+//! codes (reading only the buckets they most likely fall in), group
+//! neighbouring hits of one video into held-frame spans, fold shots that
+//! repeat across episodes (openings, endings) into one answer, and turn
+//! distances into a calibrated similarity.
 
 mod probe;
 
@@ -167,7 +168,8 @@ fn scan_buckets(
                 code,
             });
             if hits.len() >= 2 * MAX_HITS {
-                limit = shrink(&mut hits);
+                shrink(&mut hits);
+                limit = limit_of(&hits);
             }
         }
     }
@@ -184,14 +186,13 @@ fn limit_of(hits: &[Hit]) -> u32 {
     }
 }
 
-/// Keeps the nearest `MAX_HITS` and returns the distance they go up to.
-fn shrink(hits: &mut Vec<Hit>) -> u32 {
+/// Keeps the nearest `MAX_HITS`.
+fn shrink(hits: &mut Vec<Hit>) {
     // A frame two probes reach (in two batches) counts once, at its best.
     hits.sort_unstable_by_key(|h| (h.frame, h.distance));
     hits.dedup_by_key(|h| h.frame);
     hits.sort_unstable_by_key(|h| (h.distance, h.frame));
     hits.truncate(MAX_HITS);
-    hits.last().map_or(MAX_DISTANCE, |h| h.distance)
 }
 
 /// Groups hits (nearest first) into at most `limit` candidates.

@@ -151,9 +151,9 @@ fn scaled(cost: f32) -> u32 {
 
 /// The sets of key bits to flip for one probe, cheapest first. A bit costs
 /// its strength squared (the log-odds of a sign flip under Gaussian noise
-/// grow with it) plus `Budget::per_flip`, a set the sum of its bits. Sets are generated lazily by
-/// the shift/expand rule over the bits sorted by cost, which yields every
-/// set exactly once in order of total cost.
+/// grow with it) plus `Budget::per_flip`, a set the sum of its bits. Sets
+/// are generated lazily by the shift/expand rule over the bits sorted by
+/// cost, which yields every set exactly once in order of total cost.
 struct FlipSets {
     /// Key bits, cheapest first, with their costs.
     bits: Vec<(u32, u32)>,
