@@ -10,7 +10,7 @@ pub use plan::{AnimeSpec, Part};
 pub use render::Renderer;
 pub use truth::{AnimeTruth, Equivalent, Run};
 
-use crate::picture::{Color, Placement, Pose};
+use crate::picture::{Card, Color, Placement, Pose};
 use crate::rng::mix;
 use serde::Serialize;
 
@@ -88,10 +88,7 @@ pub struct Drawing {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum FrameSpec {
     Flat(Color),
-    Title {
-        title: String,
-        line: String,
-    },
+    Title(Card),
     View {
         drawing: Drawing,
         camera: Camera,
@@ -126,7 +123,7 @@ impl FrameSpec {
     pub fn visibility(&self) -> f32 {
         match self {
             FrameSpec::Flat(_) => 0.0,
-            FrameSpec::Title { .. } | FrameSpec::View { .. } => 1.0,
+            FrameSpec::Title(_) | FrameSpec::View { .. } => 1.0,
             FrameSpec::Fade { inner, level } => *level as f32 / 255.0 * inner.visibility(),
             FrameSpec::Mix { a, b, t } => {
                 let w = *t as f32 / 255.0;
@@ -162,10 +159,7 @@ pub enum ShotKind {
     Flat {
         color: Color,
     },
-    Title {
-        title: String,
-        line: String,
-    },
+    Title(Card),
 }
 
 /// How a shot begins.
@@ -194,10 +188,7 @@ impl Shot {
     pub fn base_frame(&self, j: u32) -> FrameSpec {
         match &self.kind {
             ShotKind::Flat { color } => FrameSpec::Flat(*color),
-            ShotKind::Title { title, line } => FrameSpec::Title {
-                title: title.clone(),
-                line: line.clone(),
-            },
+            ShotKind::Title(card) => FrameSpec::Title(card.clone()),
             ShotKind::Scene {
                 bg,
                 actors,
@@ -212,7 +203,7 @@ impl Shot {
     pub fn label(&self) -> &'static str {
         match &self.kind {
             ShotKind::Flat { .. } => "flat",
-            ShotKind::Title { .. } => "title",
+            ShotKind::Title(_) => "title",
             ShotKind::Scene {
                 motion: Motion::Still,
                 ..

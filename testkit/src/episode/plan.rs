@@ -1,7 +1,9 @@
 //! Random but seeded planning of an anime: its look, cast, backgrounds, opening and episodes.
 
 use super::{Camera, Enter, EpisodeSpec, Fps, Motion, Shot, ShotKind};
-use crate::picture::{BackgroundDesign, CharacterDesign, Placement, Pose, Style};
+use crate::picture::{
+    Backdrop, BackgroundDesign, Card, CardDesign, CharacterDesign, Placement, Pose, Style,
+};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +28,8 @@ pub struct AnimeSpec {
     pub style: Style,
     pub cast: Vec<CharacterDesign>,
     pub backgrounds: Vec<BackgroundDesign>,
+    /// How this anime's title cards look.
+    pub card: CardDesign,
     /// First frame of the opening in every episode.
     pub opening_start: u32,
     pub opening_frames: u32,
@@ -55,6 +59,7 @@ impl AnimeSpec {
             style,
             cast,
             backgrounds,
+            card: CardDesign::random(&mut rng.fork(2)),
             opening_start: fps.frames_in((seconds * 0.1).clamp(0.5, 10.0)),
             opening_frames: fps.frames_in((seconds * 0.2).clamp(1.0, 18.0)),
             episodes: Vec::new(),
@@ -70,7 +75,8 @@ impl AnimeSpec {
         let card = (self.fps.value() * 1.5) as u32;
         let mut shots = if self.opening_frames > card * 3 {
             let mut s = self.fill(rng, self.opening_frames - card, Part::Opening);
-            s.push(title_shot(&self.title, "", card, Part::Opening));
+            let title = self.card(&self.title, "", 0);
+            s.push(title_shot(title, card, Part::Opening));
             s
         } else {
             self.fill(rng, self.opening_frames, Part::Opening)
@@ -89,13 +95,13 @@ impl AnimeSpec {
         let mut rest = total - self.opening_start - self.opening_frames;
         let card = (self.fps.value() * 1.5) as u32;
         if rest > card * 4 {
-            let line = format!("{} {}", rng.pick(WORDS_A), rng.pick(WORDS_B));
-            shots.push(title_shot(
-                &format!("EPISODE {number}"),
-                &line,
-                card,
-                Part::EpisodeTitle,
-            ));
+            // Cards show the episode's own title, over a still of the
+            // episode (one background per episode, in turn) when the
+            // design has a scene backdrop.
+            let name = format!("{} {}", rng.pick(WORDS_A), rng.pick(WORDS_B));
+            let bg = ((self.index + number as usize) % self.backgrounds.len()) as u16;
+            let title = self.card(&name, &format!("EPISODE {number}"), bg);
+            shots.push(title_shot(title, card, Part::EpisodeTitle));
             rest -= card;
         }
         let mut body = self.fill(rng, rest, Part::Body);
@@ -106,6 +112,15 @@ impl AnimeSpec {
             number,
             fps: self.fps,
             shots,
+        }
+    }
+
+    /// A title card in this anime's design (`bg` is its backdrop if the design has one).
+    fn card(&self, title: &str, line: &str, bg: u16) -> Card {
+        Card {
+            title: title.into(),
+            line: line.into(),
+            backdrop: (self.card.backdrop == Backdrop::Scene).then_some(bg),
         }
     }
 
@@ -279,13 +294,9 @@ fn clamp_enter(enter: Enter, frames: u32, first: bool) -> Enter {
     }
 }
 
-fn title_shot(title: &str, line: &str, frames: u32, part: Part) -> Shot {
-    let kind = ShotKind::Title {
-        title: title.into(),
-        line: line.into(),
-    };
+fn title_shot(card: Card, frames: u32, part: Part) -> Shot {
     Shot {
-        kind,
+        kind: ShotKind::Title(card),
         frames,
         enter: Enter::Cut,
         fade_out: 0,

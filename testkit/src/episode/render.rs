@@ -1,7 +1,7 @@
 //! Turns frame specs into pixels cheaply: backgrounds and drawings are rasterised once, frames only blit.
 
 use super::{AnimeSpec, Camera, Drawing, FrameSpec};
-use crate::picture::{self, Actor};
+use crate::picture::{self, Actor, Card};
 use image::{Rgb, RgbImage};
 use std::collections::{HashMap, VecDeque};
 
@@ -18,7 +18,7 @@ pub struct Renderer<'a> {
     /// Visible crops of drawings composed for a still camera, with their pixel origin.
     crops: VecDeque<((Drawing, Camera), [u32; 2], RgbImage)>,
     last_view: Option<(Drawing, Camera)>,
-    titles: HashMap<(String, String), RgbImage>,
+    titles: HashMap<Card, RgbImage>,
 }
 
 impl<'a> Renderer<'a> {
@@ -44,7 +44,7 @@ impl<'a> Renderer<'a> {
     pub fn frame(&mut self, spec: &FrameSpec) -> RgbImage {
         match spec {
             FrameSpec::Flat(c) => RgbImage::from_pixel(self.width, self.height, Rgb(*c)),
-            FrameSpec::Title { title, line } => self.title(title, line).clone(),
+            FrameSpec::Title(card) => self.title(card).clone(),
             FrameSpec::View {
                 drawing,
                 camera,
@@ -68,11 +68,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn title(&mut self, title: &str, line: &str) -> &RgbImage {
-        let (w, h, style) = (self.width, self.height, &self.anime.style);
-        self.titles
-            .entry((title.to_string(), line.to_string()))
-            .or_insert_with(|| picture::title_card(w, h, title, line, style))
+    fn title(&mut self, card: &Card) -> &RgbImage {
+        if !self.titles.contains_key(card) {
+            let (w, h) = (self.width, self.height);
+            let scene = card.backdrop.map(|bg| {
+                let src = self.background(bg);
+                // The left of the background at the frame's aspect.
+                let vw = (src.height() as f64 * w as f64 / h as f64).min(src.width() as f64);
+                let vh = src.height() as f64;
+                sample(src, [0.0, 0.0, vw / w as f64, vh / h as f64], w, h)
+            });
+            let anime = self.anime;
+            let img = picture::title_card((w, h), card, &anime.style, &anime.card, scene.as_ref());
+            self.titles.insert(card.clone(), img);
+        }
+        &self.titles[card]
     }
 
     fn background(&mut self, bg: u16) -> &RgbImage {

@@ -138,10 +138,11 @@ fn flat_frames_are_flagged() {
 
 #[test]
 fn dissolves_out_of_a_flash_are_flat_until_the_picture_shows() {
-    let card = FrameSpec::Title {
+    let card = FrameSpec::Title(Card {
         title: "T".into(),
         line: "L".into(),
-    };
+        backdrop: None,
+    });
     let from_flash = |t: u8| FrameSpec::Mix {
         a: Box::new(FrameSpec::Flat([255, 255, 255])),
         b: Box::new(card.clone()),
