@@ -267,8 +267,13 @@ impl Hasher {
     fn work_image(&mut self, frame: &ffmpeg::frame::Video) -> Result<Gray, VideoError> {
         let (w, h) = (frame.width(), frame.height());
         if has_8bit_luma_plane(frame.format()) {
-            return Ok(Gray::from_plane(frame.data(0), w, h, frame.stride(0)));
+            let mut gray = Gray::from_plane(frame.data(0), w, h, frame.stride(0));
+            if is_video_range(frame) {
+                gray.expand_video_range();
+            }
+            return Ok(gray);
         }
+        // swscale converts to grey at full range itself.
         self.scaled_luma(frame, w, h)
     }
 
@@ -342,6 +347,20 @@ fn finish(mut out: IndexedVideo, decoded: f64, declared: f64) -> Result<IndexedV
     Ok(out)
 }
 
+/// Whether the frame's luma runs from 16 to 235 (video range) rather than
+/// 0 to 255: as the stream says, else as its pixel format implies (the
+/// "J" formats and grey are full range, other YUV is video range).
+fn is_video_range(frame: &ffmpeg::frame::Video) -> bool {
+    match frame.color_range() {
+        ffmpeg::util::color::Range::MPEG => true,
+        ffmpeg::util::color::Range::JPEG => false,
+        _ => !matches!(
+            frame.format(),
+            Pixel::YUVJ420P | Pixel::YUVJ422P | Pixel::YUVJ444P | Pixel::YUVJ440P | Pixel::GRAY8
+        ),
+    }
+}
+
 fn has_8bit_luma_plane(format: Pixel) -> bool {
     matches!(
         format,
@@ -360,4 +379,90 @@ fn has_8bit_luma_plane(format: Pixel) -> bool {
             | Pixel::GRAY8
             | Pixel::YUVA420P
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn ffmpeg(args: &[&str]) {
+        let out = Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin"])
+            .args(args)
+            .output()
+            .expect("ffmpeg is installed (run the README's setup)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The work image of the first frame of `path`, as the indexer makes it.
+    fn first_work_image(path: &Path) -> Gray {
+        init();
+        let mut input = ffmpeg::format::input(path).unwrap();
+        let stream = best_video_stream(&input).unwrap();
+        let index = stream.index();
+        let mut decoder = open_decoder(&stream, 1).unwrap();
+        let mut frame = ffmpeg::frame::Video::empty();
+        for (stream, packet) in input.packets() {
+            if stream.index() == index {
+                decoder.send_packet(&packet).unwrap();
+                if decoder.receive_frame(&mut frame).is_ok() {
+                    break;
+                }
+            }
+        }
+        if frame.width() == 0 {
+            decoder.send_eof().unwrap();
+            decoder.receive_frame(&mut frame).unwrap();
+        }
+        Hasher::default().work_image(&frame).unwrap()
+    }
+
+    /// Video-range, full-range and 10-bit video of one picture give the
+    /// indexer the levels a screenshot of it gives the query: black is 0
+    /// and white 255 on both sides, not 16 and 235 on one. (The border cut
+    /// and the flat test compare absolute levels.)
+    #[test]
+    fn every_luma_range_gives_the_screenshot_levels() {
+        let dir = tempfile::tempdir().unwrap();
+        let still = dir.path().join("still.png");
+        let picture = "color=c=black:s=640x360,drawbox=x=320:y=0:w=320:h=360:color=white:t=fill,\
+                       drawbox=x=0:y=120:w=640:h=120:color=0x808080:t=fill";
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            picture,
+            "-frames:v",
+            "1",
+            still.to_str().unwrap(),
+        ]);
+        let screenshot = Gray::from_rgb(&image::open(&still).unwrap().to_rgb8());
+        for pix_fmt in ["yuv420p", "yuvj420p", "yuv420p10le"] {
+            let video = dir.path().join(format!("{pix_fmt}.mkv"));
+            #[rustfmt::skip]
+            ffmpeg(&[
+                "-loop", "1", "-i", still.to_str().unwrap(), "-frames:v", "2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", pix_fmt,
+                video.to_str().unwrap(),
+            ]);
+            let work = first_work_image(&video);
+            assert_eq!(
+                (work.width, work.height),
+                (screenshot.width, screenshot.height)
+            );
+            let worst = work
+                .pixels
+                .iter()
+                .zip(&screenshot.pixels)
+                .map(|(a, b)| a.abs_diff(*b))
+                .max()
+                .unwrap();
+            assert!(worst <= 3, "{pix_fmt}: levels differ by up to {worst}");
+        }
+    }
 }

@@ -41,6 +41,20 @@ impl Gray {
         Self::box_reduced(plane, width, height, stride).resized_to_work()
     }
 
+    /// Stretches video-range luma (16 black to 235 white, what most video
+    /// stores) to the full 0-255 range a screenshot's luma has, so both
+    /// sides see the same levels: the border cut and the flat test compare
+    /// absolute differences.
+    pub fn expand_video_range(&mut self) {
+        let lut: [u8; 256] = std::array::from_fn(|v| {
+            let full = (v as i32 - 16) * 255 * 2 / 219;
+            ((full + 1) / 2).clamp(0, 255) as u8
+        });
+        for p in &mut self.pixels {
+            *p = lut[*p as usize];
+        }
+    }
+
     /// Box filter by an integer factor: rows of a band are summed into a
     /// u16 accumulator first (a loop the compiler vectorises), then each
     /// accumulator run of `factor` columns is summed once.
