@@ -10,11 +10,17 @@ pub use probe::{Budget, Probe};
 
 use crate::descriptor::{BITS, Code};
 use crate::index::Index;
+use std::collections::HashMap;
 
 /// Hits farther than this are never candidates.
 pub const MAX_DISTANCE: u32 = 34;
 /// Distance at which similarity is 0.9: below it answers are right.
 pub const CONFIDENT_DISTANCE: f32 = 18.0;
+/// An answer that a frame of another anime matches within this many bits
+/// as well is a near tie: the code cannot tell which anime the screenshot
+/// is from (a studio logo, a plain card, a black frame with text), so the
+/// answer is never confident.
+pub const TIE_MARGIN: u32 = 3;
 /// Hits of one video closer in time than this are one candidate.
 const GROUP_WINDOW_MS: u32 = 5_000;
 /// Hits this close to the best one show the same picture as far as the
@@ -198,9 +204,14 @@ fn shrink(hits: &mut Vec<Hit>) {
 /// Groups hits (nearest first) into at most `limit` candidates.
 pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
     let mut groups: Vec<(Hit, u32, u32)> = Vec::new(); // best, from, to
-    let mut times: std::collections::HashMap<usize, Vec<u32>> = Default::default();
+    let mut times: HashMap<usize, Vec<u32>> = HashMap::new();
+    let mut rivals: HashMap<u32, u32> = HashMap::new(); // anime -> best distance
     let first = |video: usize| index.frame_range(video).start;
+    let videos = index.videos();
     for hit in hits {
+        rivals
+            .entry(videos[hit.video].anime.to_native())
+            .or_insert(hit.distance);
         // Enough candidates: a hit of a video no candidate is from cannot
         // join one, and would only be a worse candidate.
         if groups.len() >= MAX_GROUPS && !groups.iter().any(|g| g.0.video == hit.video) {
@@ -237,7 +248,36 @@ pub fn group(index: &Index, hits: &[Hit], limit: usize) -> Vec<Candidate> {
             code: best.code,
         }
     });
-    fold_repeats(index, candidates.collect(), limit)
+    let mut candidates = fold_repeats(index, candidates.collect(), limit);
+    discount_ties(index, &mut candidates, &rivals);
+    candidates
+}
+
+/// Lowers the similarity of every candidate whose distance another anime's
+/// best frame comes within `TIE_MARGIN` of, either way: a tie is never a
+/// confident answer, and the nearer the tie the lower. (A candidate that
+/// another anime beats by more keeps its own score: it is simply a worse
+/// answer.) `rivals` holds the best distance reached in each anime.
+fn discount_ties(index: &Index, candidates: &mut [Candidate], rivals: &HashMap<u32, u32>) {
+    let videos = index.videos();
+    for c in candidates {
+        let anime = videos[c.video].anime.to_native();
+        let rival = rivals
+            .iter()
+            .filter(|(a, _)| **a != anime)
+            .map(|(_, d)| *d)
+            .min_by_key(|d| d.abs_diff(c.distance));
+        if let Some(rival) = rival
+            && rival.abs_diff(c.distance) <= TIE_MARGIN
+        {
+            // Past the confident distance by how near the tie is, and by
+            // how much worse than its rival the candidate is.
+            let nearness = TIE_MARGIN - rival.abs_diff(c.distance);
+            let worse = c.distance.saturating_sub(rival);
+            let tied = CONFIDENT_DISTANCE as u32 + 1 + nearness + worse;
+            c.similarity = c.similarity.min(similarity(tied));
+        }
+    }
 }
 
 /// Start and end of a frame's held span, in ms.

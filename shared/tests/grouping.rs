@@ -1,0 +1,148 @@
+//! How hits become answers: a shot repeated in every episode takes one of
+//! the five slots, and a near tie between two anime is never confident.
+
+use shared::descriptor::Code;
+use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+use shared::search::{self, Candidate, Probe};
+
+/// A code with about half its bits set, different for every `seed`.
+fn code(seed: u64) -> Code {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut bits = 0u128;
+    for _ in 0..2 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        bits = bits << 64 | x as u128;
+    }
+    Code::from_u128(bits & ((1 << 96) - 1))
+}
+
+/// `c` with its lowest `n` bits flipped.
+fn flip(c: Code, n: u32) -> Code {
+    Code::from_u128(c.to_u128() ^ ((1u128 << n) - 1))
+}
+
+fn anime(id: u32) -> Anime {
+    let name = format!("Anime {id}");
+    Anime {
+        id,
+        folder: name.clone(),
+        title: name,
+        anilist_id: None,
+        is_adult: false,
+        synonyms: vec![],
+    }
+}
+
+/// A video: anime id, episode, and its frames (code, time in ms).
+type VideoOf = (u32, u32, Vec<(Code, u32)>);
+
+/// Writes an index of these videos and opens it.
+fn index_of(dir: &std::path::Path, videos: &[VideoOf]) -> Index {
+    let path = dir.join("index.bin");
+    let mut builder = IndexBuilder::new();
+    let mut ids = Vec::new();
+    for (id, episode, frames) in videos {
+        if !ids.contains(id) {
+            ids.push(*id);
+            builder.add_anime(anime(*id));
+        }
+        let position = ids.iter().position(|i| i == id).unwrap() as u32;
+        let video = Video {
+            path: format!("Anime {id}/{episode}.mkv"),
+            anime: position,
+            episode: Some(*episode),
+            duration_ms: 60_000,
+            size: 1,
+            mtime_ns: 1,
+            first_frame: 0,
+            frame_count: 0,
+        };
+        builder.add_video(video, frames);
+    }
+    write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+    Index::open(&path).unwrap()
+}
+
+fn answers(index: &Index, query: Code) -> Vec<Candidate> {
+    let hits = search::exact(index, &[Probe::of_code(query)], None);
+    search::group(index, &hits, 5)
+}
+
+fn anime_of(index: &Index, c: &Candidate) -> u32 {
+    let a = index.videos()[c.video].anime.to_native() as usize;
+    index.anime()[a].id.to_native()
+}
+
+#[test]
+fn a_shot_repeated_in_every_episode_takes_one_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let opening = code(1);
+    // Three episodes show the opening shot at 10 s, each followed by its own
+    // scene; four other anime have a frame 6 to 12 bits away.
+    let mut videos: Vec<VideoOf> = (1..=3)
+        .map(|ep| {
+            (
+                1,
+                ep,
+                vec![(opening, 10_000), (code(10 + ep as u64), 12_000)],
+            )
+        })
+        .collect();
+    for i in 0..4 {
+        videos.push((2 + i, 1, vec![(flip(opening, 6 + 2 * i), 5_000)]));
+    }
+    let index = index_of(dir.path(), &videos);
+
+    let found = answers(&index, opening);
+
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert_eq!(found[0].distance, 0);
+    assert_eq!(anime_of(&index, &found[0]), 1);
+    let copies = found.iter().filter(|c| c.code == opening).count();
+    assert_eq!(copies, 1, "one slot for the repeated shot: {found:?}");
+    assert!(found[1..].iter().all(|c| anime_of(&index, c) != 1));
+}
+
+#[test]
+fn a_near_tie_with_another_anime_is_not_confident() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = code(2);
+    // Two anime with near-identical frames (a plain card, a logo): the query
+    // is 2 bits from one and 4 from the other.
+    let index = index_of(
+        dir.path(),
+        &[
+            (1, 1, vec![(card, 5_000)]),
+            (2, 1, vec![(flip(card, 6), 5_000)]),
+        ],
+    );
+
+    let found = answers(&index, flip(card, 2));
+
+    assert_eq!(found[0].distance, 2);
+    assert_eq!(anime_of(&index, &found[0]), 1);
+    assert!(found[0].similarity < 0.9, "{found:?}");
+    assert!(found[1].similarity < found[0].similarity, "{found:?}");
+}
+
+#[test]
+fn a_clear_answer_stays_confident() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = code(3);
+    // The other anime's nearest frame is 10 bits further than the answer.
+    let index = index_of(
+        dir.path(),
+        &[
+            (1, 1, vec![(scene, 5_000)]),
+            (2, 1, vec![(flip(scene, 14), 5_000)]),
+        ],
+    );
+
+    let found = answers(&index, flip(scene, 4));
+
+    assert_eq!(found[0].distance, 4);
+    assert!(found[0].similarity >= 0.9, "{found:?}");
+    assert_eq!(found[0].similarity, search::similarity(4));
+}
