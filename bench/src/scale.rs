@@ -367,7 +367,7 @@ pub fn render(rows: &[Row], command: &str) -> String {
 Each index holds the {real} decoded fixture frames the screenshots come from, then synthetic \
 distractors derived from other decoded footage (see `bench/src/synth.rs`). Latency is the \
 search alone (bucket plan or scan, comparison, grouping) of one screenshot's probe codes \
-(up to 24: crops, mirror, framed areas, whole screenshot) on one core, after the index was written (page cache \
+(up to 24: dark-bar, chrome and framed areas; crops; mirror) on one core, after the index was written (page cache \
 warm); the exact scan's latency is over the first {EXACT_TIMED} screenshots. Recall: the share of screenshots the exact scan answers whose top answer the bucket search \
 also gives (the same video at a time inside the exact answer's span, or an answer as near).\n\n\
 | frames | key bits | bytes/frame | write | open | bucket search p50 / p99 | exact scan p50 / p99 | speed-up (p50) | recall | right top-1 (buckets / exact) |\n\

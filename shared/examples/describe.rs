@@ -5,7 +5,7 @@ fn main() {
     for path in std::env::args().skip(1) {
         let img = image::open(&path).expect("readable image").to_rgb8();
         let gray = shared::Gray::from_rgb(&img);
-        let area = shared::query::described_area(&gray, true);
+        let area = shared::query::described_area(&gray);
         let d = shared::query::frame_descriptor(&gray);
         println!(
             "{path}: {}x{} energy {:.2} flat {} code {:016x}{:08x} area {:.0},{:.0}-{:.0},{:.0}",

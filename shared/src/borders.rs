@@ -66,8 +66,27 @@ const MAX_INTERRUPTION: f32 = 0.05;
 /// Never cut more than this share of a dimension from one side.
 const MAX_CUT: f32 = 0.42;
 
-/// The content area of a work image: everything but flat bands along the
-/// edges. Returns the whole image when nothing looks like a border.
+/// Which flat bands along the edges count as borders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bars {
+    /// Dark bands only: the letterbox and pillarbox bars a video itself
+    /// carries. Indexing cuts these, and every query tries the same cut.
+    Dark,
+    /// Any flat band, grey or coloured: a video player's chrome around a
+    /// screenshot. Only queries cut these. A flat part of the picture (a
+    /// clear sky, a wall, a title card's plain panel) passes for one too,
+    /// and how far such a cut goes turns on a level or two that encoders
+    /// and distortions change, so the indexed frame is not cut this way.
+    Any,
+}
+
+/// Darkest median level (of 255) a dark bar may have; JPEG and video
+/// noise keep black bars well under it.
+const DARK_MAX: u8 = 40;
+
+/// The content area of a work image: everything but the flat bands of the
+/// kind `bars` along the edges. Returns the whole image when nothing looks
+/// like a border.
 ///
 /// Bands are peeled in rounds: player chrome stacks a title bar, side
 /// borders and a control bar of different shades, so a side border only
@@ -76,7 +95,7 @@ const MAX_CUT: f32 = 0.42;
 /// into flat parts of the picture (a title card's plain halves), not
 /// borders: it is dropped and the rounds before it stand, so bars added
 /// around such a picture are still cut.
-pub fn content_rect(img: &Gray) -> Rect {
+pub fn content_rect(img: &Gray, bars: Bars) -> Rect {
     let (w, h) = (img.width as usize, img.height as usize);
     let mut cut = Cut {
         x0: 0,
@@ -85,7 +104,7 @@ pub fn content_rect(img: &Gray) -> Rect {
         y1: h,
     };
     for _ in 0..3 {
-        let next = peel(img, cut);
+        let next = peel(img, cut, bars);
         if next == cut || !leaves_enough(next, w, h) {
             break;
         }
@@ -117,15 +136,15 @@ struct Cut {
 
 /// One round: each side's flat depth, judged only over the span of the
 /// lines that the previous round kept.
-fn peel(img: &Gray, c: Cut) -> Cut {
+fn peel(img: &Gray, c: Cut, bars: Bars) -> Cut {
     let w = img.width as usize;
     let row = |y: usize| -> Vec<u8> { img.row(y as u32)[c.x0..c.x1].to_vec() };
     let col = |x: usize| -> Vec<u8> { (c.y0..c.y1).map(|y| img.pixels[y * w + x]).collect() };
     let (height, width) = (c.y1 - c.y0, c.x1 - c.x0);
-    let top = border_depth(height, |i| row(c.y0 + i));
-    let bottom = border_depth(height, |i| row(c.y1 - 1 - i));
-    let left = border_depth(width, |i| col(c.x0 + i));
-    let right = border_depth(width, |i| col(c.x1 - 1 - i));
+    let top = border_depth(height, bars, |i| row(c.y0 + i));
+    let bottom = border_depth(height, bars, |i| row(c.y1 - 1 - i));
+    let left = border_depth(width, bars, |i| col(c.x0 + i));
+    let right = border_depth(width, bars, |i| col(c.x1 - 1 - i));
     if top + bottom >= height || left + right >= width {
         return c;
     }
@@ -209,13 +228,13 @@ fn strongest(range: std::ops::Range<usize>, score: &dyn Fn(usize) -> f32) -> Opt
 }
 
 /// How many lines, counted from one edge, belong to a border.
-fn border_depth(len: usize, line: impl Fn(usize) -> Vec<u8>) -> usize {
+fn border_depth(len: usize, bars: Bars, line: impl Fn(usize) -> Vec<u8>) -> usize {
     let max_cut = (len as f32 * MAX_CUT) as usize;
     let max_gap = ((len as f32 * MAX_INTERRUPTION).ceil() as usize).max(1);
     let mut depth = 0;
     let mut gap = 0;
     for i in 0..max_cut {
-        if is_flat(&line(i)) {
+        if is_flat(&line(i), bars) {
             depth = i + 1;
             gap = 0;
         } else {
@@ -228,12 +247,15 @@ fn border_depth(len: usize, line: impl Fn(usize) -> Vec<u8>) -> usize {
     depth
 }
 
-fn is_flat(line: &[u8]) -> bool {
+fn is_flat(line: &[u8], bars: Bars) -> bool {
     let mut hist = [0u32; 256];
     for &p in line {
         hist[p as usize] += 1;
     }
     let median = median_of(&hist, line.len());
+    if bars == Bars::Dark && median > DARK_MAX {
+        return false;
+    }
     let near: u32 = hist
         .iter()
         .enumerate()
@@ -279,16 +301,16 @@ mod tests {
     #[test]
     fn plain_picture_is_kept_whole() {
         let img = busy(320, 180);
-        assert_eq!(content_rect(&img), Rect::full(&img));
+        assert_eq!(content_rect(&img, Bars::Any), Rect::full(&img));
     }
 
     #[test]
     fn letterbox_and_grey_pillars_are_cut() {
         let img = framed(&busy(200, 120), 30, 30, 0, 0, 0);
-        let r = content_rect(&img);
+        let r = content_rect(&img, Bars::Any);
         assert_eq!((r.y0, r.y1, r.x0, r.x1), (30.0, 150.0, 0.0, 200.0));
         let img = framed(&busy(200, 120), 0, 0, 40, 25, 90);
-        let r = content_rect(&img);
+        let r = content_rect(&img, Bars::Any);
         assert_eq!((r.x0, r.x1), (40.0, 240.0));
     }
 
@@ -302,9 +324,9 @@ mod tests {
                 *p = 200;
             }
         }
-        assert_eq!(content_rect(&card), Rect::full(&card));
+        assert_eq!(content_rect(&card, Bars::Any), Rect::full(&card));
         let boxed = framed(&card, 0, 0, 40, 40, 0);
-        let r = content_rect(&boxed);
+        let r = content_rect(&boxed, Bars::Any);
         assert_eq!((r.x0, r.x1, r.y0, r.y1), (40.0, 240.0, 0.0, 120.0));
     }
 
@@ -316,6 +338,26 @@ mod tests {
                 img.pixels[y * 300 + x] = 250; // text of a title bar
             }
         }
-        assert_eq!(content_rect(&img).y0, 20.0);
+        assert_eq!(content_rect(&img, Bars::Any).y0, 20.0);
+    }
+
+    #[test]
+    fn dark_bars_are_cut_but_a_plain_panel_is_not() {
+        // A card whose left third is a plain light panel, pillarboxed in black.
+        let mut card = busy(240, 135);
+        for (i, p) in card.pixels.iter_mut().enumerate() {
+            if i % 240 < 80 {
+                *p = 150;
+            }
+        }
+        let boxed = framed(&card, 0, 0, 30, 30, 8);
+        let r = content_rect(&boxed, Bars::Dark);
+        assert_eq!((r.x0, r.x1, r.y0, r.y1), (30.0, 270.0, 0.0, 135.0));
+        let r = content_rect(&boxed, Bars::Any);
+        assert_eq!(
+            (r.x0, r.x1),
+            (110.0, 270.0),
+            "chrome-style cut takes the panel"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! slightly cropped, mirrored), search, and shape the answers as the API
 //! returns them.
 
-use crate::borders::{self, Rect};
+use crate::borders::{self, Bars, Rect};
 use crate::descriptor;
 use crate::error::QueryError;
 use crate::gray::{Gray, WORK_WIDTH};
@@ -57,40 +57,37 @@ pub struct AnimeRef {
     pub is_adult: bool,
 }
 
-/// The area of a frame the descriptor covers: what is left after cutting
-/// borders and the fixed margin. Indexing and querying both use it.
-pub fn described_area(img: &Gray, cut_borders: bool) -> Rect {
-    content_area(img, cut_borders).shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
-}
-
-fn content_area(img: &Gray, cut_borders: bool) -> Rect {
-    if cut_borders {
-        borders::content_rect(img)
-    } else {
-        Rect::full(img)
-    }
+/// The area of a frame the descriptor covers: the frame without the dark
+/// bars it carries (letterbox, pillarbox), less the fixed margin. Every
+/// indexed frame is described over this area, and every query tries it
+/// first: the same cut on both sides.
+pub fn described_area(img: &Gray) -> Rect {
+    borders::content_rect(img, Bars::Dark).shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
 }
 
 /// The descriptor a frame is indexed under.
 pub fn frame_descriptor(img: &Gray) -> descriptor::Descriptor {
-    descriptor::describe(img, described_area(img, true))
+    descriptor::describe(img, described_area(img))
 }
 
 /// The codes to look up for a screenshot: the picture as it is and as if
-/// it had been cropped, each also mirrored; with borders cut, also for the
-/// area framed by the strongest edges (video inside busy player chrome),
-/// and for the whole screenshot when the cut took most of it.
+/// it had been cropped, each also mirrored, over every area the video may
+/// fill. With borders cut, those are: the area inside dark bars (as
+/// indexed), the area inside any flat bands (player chrome), and the
+/// areas framed by the strongest edges (video inside busy chrome).
+/// Without, the whole picture.
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
-    let mut areas = vec![content_area(img, cut_borders)];
+    let mut areas = vec![];
     if cut_borders {
-        if mostly_cut(&areas[0], img) {
-            areas.push(Rect::full(img));
-        }
-        for r in borders::framed_rects(img).into_iter().flatten() {
-            if plausible(&r, img) && !areas.contains(&r) {
+        let cuts = [Bars::Dark, Bars::Any].map(|bars| borders::content_rect(img, bars));
+        let framed = borders::framed_rects(img).into_iter().flatten();
+        for r in cuts.into_iter().chain(framed.filter(|r| plausible(r, img))) {
+            if !areas.contains(&r) {
                 areas.push(r);
             }
         }
+    } else {
+        areas.push(Rect::full(img));
     }
     let mut codes = Vec::new();
     for content in areas {
@@ -110,14 +107,6 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
         }
     }
     codes
-}
-
-/// Whether the border cut left less than half the screenshot. Plain areas
-/// of the picture (a title card's halves) pass for borders until something
-/// is drawn over them (a subtitle), and then the cut differs from the one
-/// the indexed frame got, which kept the whole picture.
-fn mostly_cut(r: &Rect, img: &Gray) -> bool {
-    r.width() * r.height() < 0.5 * img.width as f32 * img.height as f32
 }
 
 /// A framed area is worth a search if it is most of the screenshot and

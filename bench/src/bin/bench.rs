@@ -207,7 +207,7 @@ Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
 | index bytes per kept frame, everything included | **{bpf:.2}** | <= 16 |\n\
 | indexer peak resident memory | {rss:.0} MiB | |\n\
 | 1920x1080 JPEG screenshot: decode, p50 / p99 | {d50:.1} / {d99:.1} ms | |\n\
-| border cut, up to 24 hashes (crops, mirror, framed areas, whole screenshot), search, grouping: p50 / p99 ({qf} frames) | {s50:.2} / {s99:.2} ms | |\n\
+| border cut, up to 24 hashes (dark-bar, chrome and framed areas; crops; mirror), search, grouping: p50 / p99 ({qf} frames) | {s50:.2} / {s99:.2} ms | |\n\
 | whole query, p50 / p99 | {t50:.1} / {t99:.1} ms | |\n\
 {end}\n",
         seconds = args.seconds,

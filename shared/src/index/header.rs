@@ -9,7 +9,8 @@ use std::path::Path;
 pub const MAGIC: [u8; 8] = *b"ANISCNIX";
 /// Bumped whenever the archive layout or the descriptor changes (codes of
 /// another descriptor would match nothing); readers accept only this.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: frames are described inside dark bars only, from full-range luma.
+pub const FORMAT_VERSION: u32 = 3;
 /// Header size; the metadata archive starts here, 16-byte aligned.
 pub const HEADER_LEN: usize = 96;
 /// Where the header's own checksum sits (bytes 80..92 are reserved, zero).
