@@ -77,14 +77,21 @@ pub fn search(
     keep_video: Option<&dyn Fn(usize) -> bool>,
 ) -> Vec<Hit> {
     // Batches of growing size over the likeliest buckets; a close enough
-    // hit ends the search, and once a hit is found, buckets that cannot
-    // hold a nearer frame are skipped.
+    // hit ends the search once the next batch finds nothing nearer (another
+    // hypothesis, a crop or a cut, may reach a nearer frame of the scene a
+    // batch later), and once a hit is found, buckets that cannot hold a
+    // nearer frame are skipped.
     let mut planner = probe::Planner::new(index, probes, budget);
     let mut hits = Vec::new();
     let mut batch = FIRST_BATCH;
+    let mut previous = MAX_DISTANCE + 1;
     loop {
         let best = hits.first().map_or(MAX_DISTANCE + 1, |h: &Hit| h.distance);
-        if best <= SURE_DISTANCE {
+        if best <= SURE_DISTANCE && best == previous {
+            break;
+        }
+        previous = best;
+        if best == 0 {
             break;
         }
         let visits = planner.next_visits(batch, best - 1);

@@ -79,6 +79,8 @@ pub struct Planner<'a> {
     budget: Budget,
     visits: usize,
     compares: u64,
+    /// Flip sets taken from the queue, visited or skipped.
+    planned: usize,
 }
 
 impl<'a> Planner<'a> {
@@ -100,6 +102,7 @@ impl<'a> Planner<'a> {
             budget: *budget,
             visits: 0,
             compares: 0,
+            planned: 0,
         }
     }
 
@@ -111,13 +114,20 @@ impl<'a> Planner<'a> {
         let max_cost = scaled(self.budget.max_cost);
         let mut batch: HashMap<u32, u64> = HashMap::new();
         let mut planned = 0;
+        // Flip sets with more bits than `max_flips` are skipped, not
+        // visited; planning stops after `PLANNED_PER_VISIT` sets per
+        // budgeted visit all the same, so a near hit (few flips allowed)
+        // cannot make it walk through every dear set of many weak bits.
+        let max_planned = self.budget.visits * PLANNED_PER_VISIT;
         while planned < n
             && self.visits < self.budget.visits
             && self.compares < self.budget.compares
+            && self.planned < max_planned
         {
             let Some(Reverse((cost, p))) = self.queue.pop() else {
                 break;
             };
+            self.planned += 1;
             if cost > max_cost {
                 self.queue.clear();
                 break;
@@ -143,6 +153,9 @@ impl<'a> Planner<'a> {
         visits
     }
 }
+
+/// Flip sets planned (visited or skipped) per budgeted visit, at most.
+const PLANNED_PER_VISIT: usize = 8;
 
 /// Costs are compared as integers: strength squared, in thousandths.
 fn scaled(cost: f32) -> u32 {
