@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 /// Every refusal the server may show a client. The wire code, status and
 /// default message live in [`ErrorCode::row`] so the server never needs to
-/// know which function produced them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// know which function produced them. `ErrorCode::iter()` (strum) lists
+/// them all, for documentation and exhaustive tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum ErrorCode {
     UserAlreadyExists,
     InvalidEmail,
@@ -26,24 +27,6 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// All codes, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 14] = [
-        Self::UserAlreadyExists,
-        Self::InvalidEmail,
-        Self::PasswordTooShort,
-        Self::PasswordTooLong,
-        Self::ValidationError,
-        Self::InvalidEmailOrPassword,
-        Self::UserDisabled,
-        Self::InvalidApiKey,
-        Self::ApiKeyNotFound,
-        Self::UserNotFound,
-        Self::RateLimited,
-        Self::InsufficientCredits,
-        Self::TooManyRequests,
-        Self::InternalError,
-    ];
-
     /// The table: (wire code, HTTP status, default message).
     pub const fn row(self) -> (&'static str, u16, &'static str) {
         match self {

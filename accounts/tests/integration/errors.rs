@@ -1,13 +1,14 @@
 //! The error table: unique wire codes, sane statuses, bodies that never leak internals.
 
 use std::collections::HashSet;
+use strum::IntoEnumIterator;
 
 use accounts::{Error, ErrorCode};
 
 #[test]
 fn codes_are_unique_upper_snake_with_error_statuses() {
     let mut seen = HashSet::new();
-    for code in ErrorCode::ALL {
+    for code in ErrorCode::iter() {
         let (wire, status, message) = code.row();
         assert!(seen.insert(wire), "duplicate {wire}");
         assert!(
@@ -45,7 +46,7 @@ fn refusals_carry_code_message_and_retry() {
 #[test]
 fn the_readme_table_lists_every_code_with_its_status() {
     let readme = include_str!("../../README.md");
-    for code in ErrorCode::ALL {
+    for code in ErrorCode::iter() {
         let row = format!("| {} | {} |", code.as_str(), code.status());
         assert!(readme.contains(&row), "README lacks {row}");
     }
