@@ -384,19 +384,12 @@ fn has_8bit_luma_plane(format: Pixel) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
 
-    fn ffmpeg(args: &[&str]) {
-        let out = Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin"])
-            .args(args)
-            .output()
-            .expect("ffmpeg is installed (run the README's setup)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// Runs `ffmpeg` with `args`, writing `out`.
+    fn ffmpeg(args: &[&str], out: &Path) {
+        let mut cmd = testkit::ffmpeg::ffmpeg();
+        cmd.args(args).arg(out);
+        testkit::ffmpeg::run(cmd, out).unwrap();
     }
 
     /// The work image of the first frame of `path`, as the indexer makes it.
@@ -432,15 +425,7 @@ mod tests {
         let still = dir.path().join("still.png");
         let picture = "color=c=black:s=640x360,drawbox=x=320:y=0:w=320:h=360:color=white:t=fill,\
                        drawbox=x=0:y=120:w=640:h=120:color=0x808080:t=fill";
-        ffmpeg(&[
-            "-f",
-            "lavfi",
-            "-i",
-            picture,
-            "-frames:v",
-            "1",
-            still.to_str().unwrap(),
-        ]);
+        ffmpeg(&["-f", "lavfi", "-i", picture, "-frames:v", "1"], &still);
         let screenshot = Gray::from_rgb(&image::open(&still).unwrap().to_rgb8());
         for pix_fmt in ["yuv420p", "yuvj420p", "yuv420p10le"] {
             let video = dir.path().join(format!("{pix_fmt}.mkv"));
@@ -448,8 +433,7 @@ mod tests {
             ffmpeg(&[
                 "-loop", "1", "-i", still.to_str().unwrap(), "-frames:v", "2",
                 "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", pix_fmt,
-                video.to_str().unwrap(),
-            ]);
+            ], &video);
             let work = first_work_image(&video);
             assert_eq!(
                 (work.width, work.height),

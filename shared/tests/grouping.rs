@@ -65,6 +65,14 @@ fn index_of(dir: &std::path::Path, videos: &[VideoOf]) -> Index {
     Index::open(&path).unwrap()
 }
 
+/// Two anime with one frame each, at 5 s.
+fn two_anime(dir: &std::path::Path, first: Code, second: Code) -> Index {
+    index_of(
+        dir,
+        &[(1, 1, vec![(first, 5_000)]), (2, 1, vec![(second, 5_000)])],
+    )
+}
+
 fn answers(index: &Index, query: Code) -> Vec<Candidate> {
     let hits = search::exact(index, &[Probe::of_code(query)], None);
     search::group(index, &hits, 5)
@@ -111,13 +119,7 @@ fn a_near_tie_with_another_anime_is_not_confident() {
     let card = code(2);
     // Two anime with near-identical frames (a plain card, a logo): the query
     // is 2 bits from one and 4 from the other.
-    let index = index_of(
-        dir.path(),
-        &[
-            (1, 1, vec![(card, 5_000)]),
-            (2, 1, vec![(flip(card, 6), 5_000)]),
-        ],
-    );
+    let index = two_anime(dir.path(), card, flip(card, 6));
 
     let found = answers(&index, flip(card, 2));
 
@@ -132,13 +134,7 @@ fn a_clear_answer_stays_confident() {
     let dir = tempfile::tempdir().unwrap();
     let scene = code(3);
     // The other anime's nearest frame is 10 bits further than the answer.
-    let index = index_of(
-        dir.path(),
-        &[
-            (1, 1, vec![(scene, 5_000)]),
-            (2, 1, vec![(flip(scene, 14), 5_000)]),
-        ],
-    );
+    let index = two_anime(dir.path(), scene, flip(scene, 14));
 
     let found = answers(&index, flip(scene, 4));
 

@@ -274,12 +274,12 @@ fn discount_ties(index: &Index, candidates: &mut [Candidate], rivals: &HashMap<u
             .filter(|(a, _)| **a != anime)
             .map(|(_, d)| *d)
             .min_by_key(|d| d.abs_diff(c.distance));
-        if let Some(rival) = rival
-            && rival.abs_diff(c.distance) <= TIE_MARGIN
-        {
+        let Some(rival) = rival else { continue };
+        let gap = rival.abs_diff(c.distance);
+        if gap <= TIE_MARGIN {
             // Past the confident distance by how near the tie is, and by
             // how much worse than its rival the candidate is.
-            let nearness = TIE_MARGIN - rival.abs_diff(c.distance);
+            let nearness = TIE_MARGIN - gap;
             let worse = c.distance.saturating_sub(rival);
             let tied = CONFIDENT_DISTANCE as u32 + 1 + nearness + worse;
             c.similarity = c.similarity.min(similarity(tied));

@@ -80,7 +80,7 @@ pub struct Planner<'a> {
     visits: usize,
     compares: u64,
     /// Flip sets taken from the queue, visited or skipped.
-    planned: usize,
+    popped: usize,
 }
 
 impl<'a> Planner<'a> {
@@ -102,7 +102,7 @@ impl<'a> Planner<'a> {
             budget: *budget,
             visits: 0,
             compares: 0,
-            planned: 0,
+            popped: 0,
         }
     }
 
@@ -115,19 +115,19 @@ impl<'a> Planner<'a> {
         let mut batch: HashMap<u32, u64> = HashMap::new();
         let mut planned = 0;
         // Flip sets with more bits than `max_flips` are skipped, not
-        // visited; planning stops after `PLANNED_PER_VISIT` sets per
+        // visited; planning stops after `POPPED_PER_VISIT` sets per
         // budgeted visit all the same, so a near hit (few flips allowed)
         // cannot make it walk through every dear set of many weak bits.
-        let max_planned = self.budget.visits * PLANNED_PER_VISIT;
+        let max_popped = self.budget.visits * POPPED_PER_VISIT;
         while planned < n
             && self.visits < self.budget.visits
             && self.compares < self.budget.compares
-            && self.planned < max_planned
+            && self.popped < max_popped
         {
             let Some(Reverse((cost, p))) = self.queue.pop() else {
                 break;
             };
-            self.planned += 1;
+            self.popped += 1;
             if cost > max_cost {
                 self.queue.clear();
                 break;
@@ -155,7 +155,7 @@ impl<'a> Planner<'a> {
 }
 
 /// Flip sets planned (visited or skipped) per budgeted visit, at most.
-const PLANNED_PER_VISIT: usize = 8;
+const POPPED_PER_VISIT: usize = 8;
 
 /// Costs are compared as integers: strength squared, in thousandths.
 fn scaled(cost: f32) -> u32 {
