@@ -16,7 +16,7 @@
 //!   noise, so that a few buckets grow very large, as they do in real
 //!   libraries.
 
-use shared::Code;
+use shared::FrameCode;
 use shared::index::{Anime, Index, IndexBuilder, Video};
 use testkit::rng::Rng;
 
@@ -32,15 +32,15 @@ const VIDEO_FRAMES: (i64, i64) = (3_000, 5_000);
 
 /// Decoded videos to derive codes from: codes and time deltas per video.
 pub struct Pool {
-    videos: Vec<(Vec<Code>, Vec<u16>)>,
-    cards: Vec<Code>,
+    videos: Vec<(Vec<FrameCode>, Vec<u16>)>,
+    cards: Vec<FrameCode>,
 }
 
 impl Pool {
     /// Every video of an index built from real footage.
     pub fn from_index(index: &Index, seed: u64) -> anyhow::Result<Pool> {
         let codes = index.codes_in_frame_order();
-        let videos: Vec<(Vec<Code>, Vec<u16>)> = (0..index.videos().len())
+        let videos: Vec<(Vec<FrameCode>, Vec<u16>)> = (0..index.videos().len())
             .map(|v| {
                 let r = index.frame_range(v);
                 (
@@ -50,9 +50,9 @@ impl Pool {
             })
             .filter(|(c, _)| c.len() >= 2)
             .collect();
-        let real: Vec<Code> = codes
+        let real: Vec<FrameCode> = codes
             .into_iter()
-            .filter(|c| *c != Code::default())
+            .filter(|c| *c != FrameCode::default())
             .collect();
         anyhow::ensure!(
             real.len() >= CARDS,
@@ -64,7 +64,7 @@ impl Pool {
         Ok(Pool { videos, cards })
     }
 
-    fn any_code(&self, rng: &mut Rng) -> Code {
+    fn any_code(&self, rng: &mut Rng) -> FrameCode {
         let (codes, _) = rng.pick(&self.videos);
         *rng.pick(codes)
     }
@@ -105,7 +105,7 @@ pub fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
 }
 
 /// One video of `len` frames: (code, start ms).
-fn video(pool: &Pool, len: usize, rng: &mut Rng) -> Vec<(Code, u32)> {
+fn video(pool: &Pool, len: usize, rng: &mut Rng) -> Vec<(FrameCode, u32)> {
     let mut frames = Vec::with_capacity(len);
     let mut t = 0u32;
     while frames.len() < len {
@@ -121,11 +121,11 @@ fn video(pool: &Pool, len: usize, rng: &mut Rng) -> Vec<(Code, u32)> {
 }
 
 /// One shot: codes with the time since the previous frame.
-fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(Code, u16)> {
+fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(FrameCode, u16)> {
     let r = rng.unit();
     if r < FLAT_SHOTS {
         let n = rng.int(5, 40) as usize;
-        return vec![(Code::default(), 42); n];
+        return vec![(FrameCode::default(), 42); n];
     }
     if r < FLAT_SHOTS + CARD_SHOTS {
         let card = *rng.pick(&pool.cards);
@@ -140,10 +140,10 @@ fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(Code, u16)> {
         .map(|i| {
             let c = codes[i];
             // Flat pool frames stay flat: a fade to black is one anywhere.
-            let code = if c == Code::default() {
+            let code = if c == FrameCode::default() {
                 c
             } else {
-                Code::from_u128(c.to_u128() ^ mask)
+                FrameCode::from_u128(c.to_u128() ^ mask)
             };
             (code, deltas[i])
         })
@@ -152,7 +152,7 @@ fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(Code, u16)> {
 
 /// The XOR that moves a run starting at `from` to a new scene taking a
 /// random share of the bits of `other`.
-fn scene_mask(from: Code, other: Code, rng: &mut Rng) -> u128 {
+fn scene_mask(from: FrameCode, other: FrameCode, rng: &mut Rng) -> u128 {
     let share = rng.float(0.2, 0.6);
     let mut take = 0u128;
     for bit in 0..96 {
@@ -164,10 +164,10 @@ fn scene_mask(from: Code, other: Code, rng: &mut Rng) -> u128 {
 }
 
 /// `code` with zero to two random bits flipped.
-fn noisy(code: Code, rng: &mut Rng) -> Code {
+fn noisy(code: FrameCode, rng: &mut Rng) -> FrameCode {
     let mut bits = code.to_u128();
     for _ in 0..rng.int(0, 3) {
         bits ^= 1 << rng.below(96);
     }
-    Code::from_u128(bits)
+    FrameCode::from_u128(bits)
 }

@@ -7,7 +7,7 @@ use crate::library::{self, AnimeFolder, LibraryError, VideoFile};
 use crate::progress::Progress;
 use rayon::prelude::*;
 use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
-use shared::{Code, IndexError};
+use shared::{FrameCode, IndexError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -243,7 +243,7 @@ fn add_video(
     v: &VideoFile,
     source: &Source,
     old: Option<&Index>,
-    old_codes: &[Code],
+    old_codes: &[FrameCode],
 ) {
     let mut video = Video {
         path: v.rel_path.clone(),

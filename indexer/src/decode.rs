@@ -7,7 +7,7 @@ use ffmpeg::format::Pixel;
 use ffmpeg::media::Type;
 use ffmpeg_next as ffmpeg;
 use shared::Gray;
-use shared::descriptor::Code;
+use shared::descriptor::FrameCode;
 use std::path::Path;
 
 /// Frames closer than this to the last kept frame are the same drawing.
@@ -36,7 +36,7 @@ pub enum VideoError {
 #[derive(Debug, Default)]
 pub struct IndexedVideo {
     /// Kept frames: code (zero for flat frames) and start time in ms.
-    pub frames: Vec<(Code, u32)>,
+    pub frames: Vec<(FrameCode, u32)>,
     pub duration_ms: u32,
     pub decoded_frames: u64,
 }
@@ -212,7 +212,7 @@ impl Clock {
 struct Hasher {
     scaler: Option<(ffmpeg::software::scaling::Context, ffmpeg::frame::Video)>,
     out: IndexedVideo,
-    last_kept: Option<(Code, bool)>,
+    last_kept: Option<(FrameCode, bool)>,
     last_samples: Vec<u8>,
 }
 
@@ -314,7 +314,7 @@ impl Hasher {
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
         let d = shared::query::frame_descriptor(gray);
         let flat = d.is_flat();
-        let code = if flat { Code::default() } else { d.code };
+        let code = if flat { FrameCode::default() } else { d.code };
         let same = match self.last_kept {
             Some((last, last_flat)) => {
                 last_flat == flat && (flat || last.distance(code) <= SAME_DRAWING)

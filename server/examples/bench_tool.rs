@@ -5,7 +5,7 @@
 
 use shared::index::{Anime, Video, write_atomically};
 use shared::query::{DecodeLimits, QueryOptions, decode_image, frame_descriptor, search_image};
-use shared::{Code, Gray, Index, IndexBuilder};
+use shared::{FrameCode, Gray, Index, IndexBuilder};
 use std::path::Path;
 use std::time::Instant;
 
@@ -69,7 +69,7 @@ fn make_index(frames: u64, jpeg: &Path, out: &Path) -> anyhow::Result<()> {
     let videos = frames.div_ceil(FRAMES_PER_VIDEO);
     for v in 0..videos {
         let n = FRAMES_PER_VIDEO.min(frames - v * FRAMES_PER_VIDEO);
-        let codes: Vec<(Code, u32)> = (0..n)
+        let codes: Vec<(FrameCode, u32)> = (0..n)
             .map(|i| {
                 let code = if v == 0 && i == n / 2 {
                     planted
@@ -104,7 +104,7 @@ fn video(v: u64, frames: u64) -> Video {
     }
 }
 
-fn random_code(state: &mut u64) -> Code {
+fn random_code(state: &mut u64) -> FrameCode {
     let mut bytes = [0u8; shared::descriptor::CODE_BYTES];
     for chunk in bytes.chunks_mut(8) {
         *state ^= *state << 13;
@@ -112,7 +112,7 @@ fn random_code(state: &mut u64) -> Code {
         *state ^= *state << 17;
         chunk.copy_from_slice(&state.to_le_bytes()[..chunk.len()]);
     }
-    Code::from_bytes(&bytes)
+    FrameCode::from_bytes(&bytes)
 }
 
 /// Decode + search, single thread, `runs` times: p50 and p99 in ms.

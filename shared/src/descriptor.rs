@@ -18,13 +18,13 @@ pub const CODE_BYTES: usize = 12;
 /// A frame descriptor. Bit `i` is the sign of the `i`-th coefficient in
 /// `frequencies()` order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Code {
+pub struct FrameCode {
     pub lo: u64,
     pub hi: u32,
 }
 
-impl Code {
-    pub fn distance(self, other: Code) -> u32 {
+impl FrameCode {
+    pub fn distance(self, other: FrameCode) -> u32 {
         (self.lo ^ other.lo).count_ones() + (self.hi ^ other.hi).count_ones()
     }
 
@@ -35,8 +35,8 @@ impl Code {
         out
     }
 
-    pub fn from_bytes(b: &[u8]) -> Code {
-        Code {
+    pub fn from_bytes(b: &[u8]) -> FrameCode {
+        FrameCode {
             lo: u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
             hi: u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
         }
@@ -48,17 +48,17 @@ impl Code {
     }
 
     /// Inverse of `to_u128`; bits above 96 are ignored.
-    pub fn from_u128(bits: u128) -> Code {
-        Code {
+    pub fn from_u128(bits: u128) -> FrameCode {
+        FrameCode {
             lo: bits as u64,
             hi: (bits >> 64) as u32,
         }
     }
 
     /// The code of the same picture flipped left to right.
-    pub fn mirrored(self) -> Code {
+    pub fn mirrored(self) -> FrameCode {
         let m = mirror_mask();
-        Code {
+        FrameCode {
             lo: self.lo ^ m.lo,
             hi: self.hi ^ m.hi,
         }
@@ -87,10 +87,10 @@ pub fn frequencies() -> &'static [(usize, usize); BITS as usize] {
     })
 }
 
-fn mirror_mask() -> Code {
-    static M: OnceLock<Code> = OnceLock::new();
+fn mirror_mask() -> FrameCode {
+    static M: OnceLock<FrameCode> = OnceLock::new();
     *M.get_or_init(|| {
-        let mut m = Code::default();
+        let mut m = FrameCode::default();
         for (i, &(u, _)) in frequencies().iter().enumerate() {
             if u % 2 == 1 {
                 m.set(i);
@@ -107,7 +107,7 @@ pub const STRENGTH_BITS: usize = 32;
 /// What hashing a picture gives: the code and how much structure there was.
 #[derive(Clone, Copy, Debug)]
 pub struct Descriptor {
-    pub code: Code,
+    pub code: FrameCode,
     /// Mean absolute AC amplitude per pixel: near zero for flat frames
     /// (black, white flashes), whose codes are noise and never match.
     pub energy: f32,
@@ -130,7 +130,7 @@ impl Descriptor {
 pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
     let block = thumbnail(img, rect);
     let coeffs = dct::low_frequencies(&block);
-    let mut code = Code::default();
+    let mut code = FrameCode::default();
     let mut total = 0f32;
     let mut strength = [0f32; STRENGTH_BITS];
     for (i, &(u, v)) in frequencies().iter().enumerate() {

@@ -11,7 +11,7 @@ pub mod index;
 pub mod query;
 pub mod search;
 
-pub use descriptor::Code;
+pub use descriptor::FrameCode;
 pub use error::{IndexError, QueryError};
 pub use gray::Gray;
 pub use index::{Index, IndexBuilder};

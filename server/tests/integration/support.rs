@@ -70,8 +70,8 @@ pub fn frame(seed: u32) -> image::RgbImage {
         .clone()
 }
 
-pub fn code_of(seed: u32) -> shared::Code {
-    static CODES: OnceLock<Mutex<HashMap<u32, shared::Code>>> = OnceLock::new();
+pub fn code_of(seed: u32) -> shared::FrameCode {
+    static CODES: OnceLock<Mutex<HashMap<u32, shared::FrameCode>>> = OnceLock::new();
     let codes = CODES.get_or_init(Default::default);
     let known = codes
         .lock()
@@ -118,7 +118,7 @@ pub fn write_index(path: &Path, episode: u32) {
     let mut b = IndexBuilder::new();
     let alpha = b.add_anime(anime(1, "Alpha", 101, false));
     let bravo = b.add_anime(anime(2, "Bravo", 202, true));
-    let frames = |seeds: &[u32]| -> Vec<(shared::Code, u32)> {
+    let frames = |seeds: &[u32]| -> Vec<(shared::FrameCode, u32)> {
         seeds
             .iter()
             .zip((0..).step_by(10_000))

@@ -4,7 +4,7 @@
 //! code with the frame's position in 13 bytes. The key is not stored: it
 //! is the bucket's number.
 
-use crate::descriptor::{BITS, Code};
+use crate::descriptor::{BITS, FrameCode};
 
 /// Bytes of one stored entry: `96 - key_bits` code bits, then the frame.
 pub const ENTRY_BYTES: usize = 13;
@@ -65,20 +65,20 @@ impl Layout {
         (1u128 << self.rest_bits()) - 1
     }
 
-    pub fn key(self, code: Code) -> u32 {
+    pub fn key(self, code: FrameCode) -> u32 {
         (code.lo & ((1u64 << self.key_bits) - 1)) as u32
     }
 
     /// The code bits above the key, as an entry stores them.
-    pub fn rest(self, code: Code) -> u128 {
+    pub fn rest(self, code: FrameCode) -> u128 {
         code.to_u128() >> self.key_bits
     }
 
-    pub fn code(self, key: u32, rest: u128) -> Code {
-        Code::from_u128(rest << self.key_bits | key as u128)
+    pub fn code(self, key: u32, rest: u128) -> FrameCode {
+        FrameCode::from_u128(rest << self.key_bits | key as u128)
     }
 
-    pub fn pack(self, code: Code, frame: u64) -> [u8; ENTRY_BYTES] {
+    pub fn pack(self, code: FrameCode, frame: u64) -> [u8; ENTRY_BYTES] {
         debug_assert!(frame < self.max_frames());
         let bits = self.rest(code) | (frame as u128) << self.rest_bits();
         bits.to_le_bytes()[..ENTRY_BYTES]
@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn entries_round_trip() {
         let layout = Layout::for_frames(100_000_000);
-        let code = Code {
+        let code = FrameCode {
             lo: 0x0123_4567_89ab_cdef,
             hi: 0xfedc_ba98,
         };

@@ -7,7 +7,7 @@
 use super::header::{HEADER_LEN, Header, Sections};
 use super::layout::{ENTRY_BYTES, Layout};
 use super::model::{ArchivedAnime, ArchivedMeta, ArchivedVideo};
-use crate::descriptor::Code;
+use crate::descriptor::FrameCode;
 use crate::error::IndexError;
 use memmap2::Mmap;
 use std::fs::File;
@@ -219,8 +219,8 @@ impl Index {
 
     /// Every frame's code in frame order, flat frames as zero: what a
     /// rebuild copies for videos it does not decode again. Reads every entry.
-    pub fn codes_in_frame_order(&self) -> Vec<Code> {
-        let mut codes = vec![Code::default(); self.frame_count() as usize];
+    pub fn codes_in_frame_order(&self) -> Vec<FrameCode> {
+        let mut codes = vec![FrameCode::default(); self.frame_count() as usize];
         for key in 0..self.layout.buckets() as u32 {
             for entry in self.bucket(key).iter() {
                 let rest = entry & self.layout.rest_mask();

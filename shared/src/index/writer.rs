@@ -5,7 +5,7 @@
 use super::header::{FORMAT_VERSION, HEADER_LEN, Header, padding};
 use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
 use super::model::{Anime, IndexData, Meta, Video};
-use crate::descriptor::{CODE_BYTES, Code};
+use crate::descriptor::{CODE_BYTES, FrameCode};
 use crate::error::IndexError;
 use std::fs::{self, File};
 use std::io::Write;
@@ -30,7 +30,7 @@ impl IndexBuilder {
 
     /// Adds a video whose kept frames are `(code, start time in ms)`, in
     /// time order. Gaps longer than a delta can hold repeat the frame.
-    pub fn add_video(&mut self, video: Video, frames: &[(Code, u32)]) {
+    pub fn add_video(&mut self, video: Video, frames: &[(FrameCode, u32)]) {
         let first = self.frame_count();
         let mut previous = 0u32;
         for &(code, time) in frames {
@@ -54,7 +54,7 @@ impl IndexBuilder {
     }
 
     /// Adds a video with frame columns copied verbatim from another index.
-    pub fn add_video_columns(&mut self, video: Video, codes: &[Code], deltas: &[u16]) {
+    pub fn add_video_columns(&mut self, video: Video, codes: &[FrameCode], deltas: &[u16]) {
         let first = self.frame_count();
         for code in codes {
             self.data.codes.extend_from_slice(&code.to_bytes());
@@ -140,9 +140,9 @@ fn bucket(codes: &[u8], layout: Layout) -> (Vec<u8>, Vec<u8>) {
     let stored_codes = || {
         codes
             .chunks_exact(CODE_BYTES)
-            .map(Code::from_bytes)
+            .map(FrameCode::from_bytes)
             .enumerate()
-            .filter(|(_, c)| *c != Code::default())
+            .filter(|(_, c)| *c != FrameCode::default())
     };
     let mut starts = vec![0u32; layout.buckets() + 1];
     for (_, code) in stored_codes() {

@@ -8,7 +8,7 @@ mod probe;
 
 pub use probe::{Budget, Probe};
 
-use crate::descriptor::{BITS, Code};
+use crate::descriptor::{BITS, FrameCode};
 use crate::index::Index;
 use std::collections::HashMap;
 
@@ -45,7 +45,7 @@ pub struct Hit {
     /// Frame position in the index.
     pub frame: u64,
     pub distance: u32,
-    pub code: Code,
+    pub code: FrameCode,
 }
 
 /// One answer: a span of one video.
@@ -58,7 +58,7 @@ pub struct Candidate {
     pub distance: u32,
     pub similarity: f32,
     /// The code of the best frame, to recognise the same shot elsewhere.
-    pub code: Code,
+    pub code: FrameCode,
 }
 
 /// Maps a Hamming distance to [0, 1]; 0.9 at `CONFIDENT_DISTANCE`.

@@ -6,7 +6,7 @@
 //! spent. All probes share one budget and one order.
 
 use super::MAX_PROBES;
-use crate::descriptor::{Code, Descriptor, STRENGTH_BITS};
+use crate::descriptor::{Descriptor, FrameCode, STRENGTH_BITS};
 use crate::index::{Index, Layout};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -14,7 +14,7 @@ use std::collections::{BinaryHeap, HashMap};
 /// A code to look up and how firmly each of its lowest bits is set.
 #[derive(Clone, Copy, Debug)]
 pub struct Probe {
-    pub code: Code,
+    pub code: FrameCode,
     pub strength: [f32; STRENGTH_BITS],
 }
 
@@ -27,7 +27,7 @@ impl Probe {
     }
 
     /// A probe for a bare code: every bit equally firm.
-    pub fn of_code(code: Code) -> Probe {
+    pub fn of_code(code: FrameCode) -> Probe {
         Probe {
             code,
             strength: [1.0; STRENGTH_BITS],
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn flip_sets_come_once_each_cheapest_first() {
-        let mut probe = Probe::of_code(Code::default());
+        let mut probe = Probe::of_code(FrameCode::default());
         for (i, s) in probe.strength.iter_mut().enumerate() {
             *s = 0.1 + (i as f32 * 7.0 % 5.0);
         }

@@ -4,12 +4,12 @@
 use proptest::prelude::*;
 use shared::Gray;
 use shared::borders::Rect;
-use shared::descriptor::{Code, describe};
+use shared::descriptor::{FrameCode, describe};
 use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
 use shared::search::{self, Probe};
 
-fn code() -> impl Strategy<Value = Code> {
-    (any::<u64>(), any::<u32>()).prop_map(|(lo, hi)| Code { lo, hi })
+fn code() -> impl Strategy<Value = FrameCode> {
+    (any::<u64>(), any::<u32>()).prop_map(|(lo, hi)| FrameCode { lo, hi })
 }
 
 /// Smooth random pictures: a few random waves in the frequencies the code
@@ -48,7 +48,7 @@ proptest! {
 
     #[test]
     fn bytes_round_trip(a in code()) {
-        prop_assert_eq!(Code::from_bytes(&a.to_bytes()), a);
+        prop_assert_eq!(FrameCode::from_bytes(&a.to_bytes()), a);
     }
 
     #[test]
@@ -137,18 +137,18 @@ proptest! {
         let path = dir.path().join("index.bin");
         let mut builder = IndexBuilder::new();
         let anime = builder.add_anime(Anime { id: 1, folder: "A".into(), title: "A".into(), anilist_id: None, is_adult: false, synonyms: vec![] });
-        let frames: Vec<(Code, u32)> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32 * 100)).collect();
+        let frames: Vec<(FrameCode, u32)> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32 * 100)).collect();
         let video = Video { path: "A/1.mkv".into(), anime, episode: Some(1), duration_ms: 300_000, size: 1, mtime_ns: 2, first_frame: 0, frame_count: 0 };
         builder.add_video(video, &frames);
         write_atomically(&path, &builder.finish(), "test", 0).unwrap();
         let index = Index::open(&path).unwrap();
         let target = codes[pick.index(codes.len())];
-        prop_assume!(target != Code::default());
+        prop_assume!(target != FrameCode::default());
         let mut query = target.to_u128();
         for f in &flips {
             query ^= 1 << f;
         }
-        let query = Code::from_u128(query);
+        let query = FrameCode::from_u128(query);
         let probes = [Probe::of_code(query)];
         let fast = search::search(&index, &probes, &search::Budget::default(), None);
         let exact = search::exact(&index, &probes, None);

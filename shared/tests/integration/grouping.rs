@@ -1,12 +1,12 @@
 //! How hits become answers: a shot repeated in every episode takes one of
 //! the five slots, and a near tie between two anime is never confident.
 
-use shared::descriptor::Code;
+use shared::descriptor::FrameCode;
 use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
 use shared::search::{self, Candidate, Probe};
 
 /// A code with about half its bits set, different for every `seed`.
-fn code(seed: u64) -> Code {
+fn code(seed: u64) -> FrameCode {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut bits = 0u128;
     for _ in 0..2 {
@@ -15,12 +15,12 @@ fn code(seed: u64) -> Code {
         x ^= x << 17;
         bits = bits << 64 | x as u128;
     }
-    Code::from_u128(bits & ((1 << 96) - 1))
+    FrameCode::from_u128(bits & ((1 << 96) - 1))
 }
 
 /// `c` with its lowest `n` bits flipped.
-fn flip(c: Code, n: u32) -> Code {
-    Code::from_u128(c.to_u128() ^ ((1u128 << n) - 1))
+fn flip(c: FrameCode, n: u32) -> FrameCode {
+    FrameCode::from_u128(c.to_u128() ^ ((1u128 << n) - 1))
 }
 
 fn anime(id: u32) -> Anime {
@@ -36,7 +36,7 @@ fn anime(id: u32) -> Anime {
 }
 
 /// A video: anime id, episode, and its frames (code, time in ms).
-type VideoOf = (u32, u32, Vec<(Code, u32)>);
+type VideoOf = (u32, u32, Vec<(FrameCode, u32)>);
 
 /// Writes an index of these videos and opens it.
 fn index_of(dir: &std::path::Path, videos: &[VideoOf]) -> Index {
@@ -66,14 +66,14 @@ fn index_of(dir: &std::path::Path, videos: &[VideoOf]) -> Index {
 }
 
 /// Two anime with one frame each, at 5 s.
-fn two_anime(dir: &std::path::Path, first: Code, second: Code) -> Index {
+fn two_anime(dir: &std::path::Path, first: FrameCode, second: FrameCode) -> Index {
     index_of(
         dir,
         &[(1, 1, vec![(first, 5_000)]), (2, 1, vec![(second, 5_000)])],
     )
 }
 
-fn answers(index: &Index, query: Code) -> Vec<Candidate> {
+fn answers(index: &Index, query: FrameCode) -> Vec<Candidate> {
     let hits = search::exact(index, &[Probe::of_code(query)], None);
     search::group(index, &hits, 5)
 }

@@ -1,0 +1,30 @@
+//! The server's integration tests, one binary with a module per feature,
+//! all through the real routing and middleware.
+
+mod support;
+
+mod search;
+
+mod url;
+
+mod quota;
+
+mod lists;
+
+mod health;
+
+mod config;
+
+mod store;
+
+mod reload;
+
+mod auth;
+
+mod apikeys;
+
+mod credits;
+
+mod secrets;
+
+mod admin;
