@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, iso8601};
 use crate::credits::{CreditsSummary, credits_summary};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::sessions::delete_user_sessions;
 use crate::users::{User, user_by_email};
 
@@ -32,10 +32,9 @@ pub fn grant_credits(
     amount: i64,
 ) -> Result<i64> {
     if !(1..=MAX_GRANT).contains(&amount) {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            format!("amount must be between 1 and {MAX_GRANT}, got {amount}"),
-        ));
+        return Err(Error::Invalid(format!(
+            "amount must be between 1 and {MAX_GRANT}, got {amount}"
+        )));
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let user = user_by_email(&tx, email)?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, iso8601};
 use crate::crypto::{LETTERS, new_id, random_string, sha256_b64url};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::users::{USER_COLUMNS, User, user_from_row};
 
 /// Every key starts with this, so leaked keys are easy to recognise.
@@ -63,9 +63,8 @@ fn validate_title(title: &str) -> Result<String> {
     let title = title.trim();
     let len = title.chars().count();
     if len == 0 || len > MAX_TITLE_CHARS {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            "Invalid body parameters: title must be 1 to 100 characters",
+        return Err(Error::Invalid(
+            "Invalid body parameters: title must be 1 to 100 characters".into(),
         ));
     }
     Ok(title.to_owned())
@@ -108,15 +107,13 @@ pub fn create_key(
 
 fn validate_page(page: u32, page_size: u32) -> Result<()> {
     if page < 1 {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            "Invalid query parameters: page must be at least 1",
+        return Err(Error::Invalid(
+            "Invalid query parameters: page must be at least 1".into(),
         ));
     }
     if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            "Invalid query parameters: pageSize must be between 1 and 100",
+        return Err(Error::Invalid(
+            "Invalid query parameters: pageSize must be between 1 and 100".into(),
         ));
     }
     Ok(())
@@ -171,15 +168,15 @@ pub fn revoke_key(conn: &Connection, clock: &dyn Clock, user_id: &str, key_id: &
         params![clock.now_ms(), key_id, user_id],
     )?;
     if changed == 0 {
-        return Err(Error::api(ErrorCode::ApiKeyNotFound));
+        return Err(Error::ApiKeyNotFound);
     }
     Ok(())
 }
 
 /// The user a key belongs to; records when it was used. Unknown, revoked
-/// and disabled-user keys all give 401 `INVALID_API_KEY`.
+/// and disabled-user keys all give `Error::InvalidApiKey`.
 pub fn authenticate_key(conn: &Connection, clock: &dyn Clock, plaintext: &str) -> Result<User> {
-    let invalid = || Error::api(ErrorCode::InvalidApiKey);
+    let invalid = || Error::InvalidApiKey;
     let plaintext = plaintext.trim();
     if !plaintext.starts_with(KEY_PREFIX) {
         return Err(invalid());

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, HOUR_MS, day_start_ms, iso8601, next_midnight_ms, secs_until};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 pub const FREE_DAILY_CREDITS: u32 = 10;
 pub const HOURLY_LIMIT: u32 = 100;
@@ -113,7 +113,9 @@ pub fn balance(conn: &Connection, user_id: &str) -> Result<i64> {
 fn decide(usage: &UserUsage, now: i64) -> Result<ChargeKind> {
     if usage.hourly_used >= HOURLY_LIMIT {
         let leaves_at = usage.oldest_in_hour.unwrap_or(now) + HOUR_MS;
-        return Err(Error::api(ErrorCode::RateLimited).retry_after(secs_until(now, leaves_at)));
+        return Err(Error::RateLimited {
+            retry_after_secs: secs_until(now, leaves_at),
+        });
     }
     if usage.free_used < FREE_DAILY_CREDITS {
         return Ok(ChargeKind::Free);
@@ -122,12 +124,14 @@ fn decide(usage: &UserUsage, now: i64) -> Result<ChargeKind> {
         return Ok(ChargeKind::Purchased);
     }
     let midnight = next_midnight_ms(now);
-    Err(Error::api(ErrorCode::InsufficientCredits).retry_after(secs_until(now, midnight)))
+    Err(Error::InsufficientCredits {
+        retry_after_secs: secs_until(now, midnight),
+    })
 }
 
 /// Refuses early, before the expensive search, when the user is out of
-/// quota (429 `RATE_LIMITED`, 402 `INSUFFICIENT_CREDITS`, each with
-/// `retry_after_secs`). Passing it does not reserve anything: [`charge`]
+/// quota ([`Error::RateLimited`], [`Error::InsufficientCredits`], each
+/// with its wait). Passing it does not reserve anything: [`charge`]
 /// decides for good.
 pub fn pre_check(conn: &Connection, clock: &dyn Clock, user_id: &str) -> Result<()> {
     let now = clock.now_ms();
@@ -179,9 +183,8 @@ fn spend_credit(conn: &Connection, user_id: &str, now: i64) -> Result<i64> {
             |row| row.get(0),
         )
         .optional()?;
-    left.ok_or_else(|| {
-        Error::api(ErrorCode::InsufficientCredits)
-            .retry_after(secs_until(now, next_midnight_ms(now)))
+    left.ok_or_else(|| Error::InsufficientCredits {
+        retry_after_secs: secs_until(now, next_midnight_ms(now)),
     })
 }
 

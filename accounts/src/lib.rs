@@ -1,9 +1,9 @@
 //! Accounts for the scene search server: users, sessions, API keys, credits and quotas.
 //!
 //! No HTTP here: the server calls these functions from its extractors and
-//! handlers (inside `web::block`, as they use SQLite and PBKDF2) and maps
-//! [`Error`] to a response with [`Error::status`], [`Error::code`],
-//! [`Error::client_message`] and [`Error::retry_after_secs`].
+//! handlers (inside `web::block`, as they use SQLite and PBKDF2). Failures
+//! are a typed [`Error`]; wire codes, statuses and client messages are the
+//! server's (`server/src/error.rs`).
 
 pub mod admin;
 pub mod api_keys;
@@ -28,7 +28,7 @@ pub use cookie::{
 };
 pub use credits::{Charge, ChargeKind, CreditsSummary, charge, credits_summary, pre_check};
 pub use db::{migrate, open_connection};
-pub use error::{Error, ErrorBody, ErrorCode, Result};
+pub use error::{Error, Result};
 pub use limiter::RateLimiter;
 pub use password::PasswordPolicy;
 pub use sessions::{

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::clock::{Clock, SECOND_MS, secs_until};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 /// Past this many keys, expired windows are swept on the next check.
 const SWEEP_ABOVE: usize = 10_000;
@@ -64,7 +64,9 @@ impl RateLimiter {
         }
         if window.count >= self.max {
             let wait = secs_until(now, window.start + self.window_ms);
-            return Err(Error::api(ErrorCode::TooManyRequests).retry_after(wait));
+            return Err(Error::TooManyRequests {
+                retry_after_secs: wait,
+            });
         }
         window.count += 1;
         Ok(())
@@ -95,8 +97,7 @@ mod tests {
         }
         clock.advance_ms(2_500);
         let err = limiter.check(&key).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::TooManyRequests);
-        assert_eq!(err.status(), 429);
+        assert!(matches!(err, Error::TooManyRequests { .. }), "{err}");
         assert_eq!(err.retry_after_secs(), Some(8));
         limiter
             .check(&RateLimiter::key("5.6.7.8", "/api/auth/sign-in/email"))

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use ring::pbkdf2;
 
 use crate::crypto::random_bytes;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 const ALGORITHM: &str = "pbkdf2-sha256";
 const SALT_LEN: usize = 16;
@@ -38,10 +38,10 @@ impl PasswordPolicy {
     pub fn validate(&self, password: &str) -> Result<()> {
         let len = password.chars().count();
         if len < self.min_len {
-            return Err(Error::api(ErrorCode::PasswordTooShort));
+            return Err(Error::PasswordTooShort);
         }
         if len > self.max_len {
-            return Err(Error::api(ErrorCode::PasswordTooLong));
+            return Err(Error::PasswordTooLong);
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, iso8601};
 use crate::crypto::new_id;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::password::{PasswordPolicy, verify_password};
 use crate::sessions::{ClientInfo, SignedIn, create_session};
 
@@ -67,7 +67,7 @@ pub struct Credentials {
 /// Lower-cases and checks an email address (one `@`, a dotted domain, no spaces).
 pub fn normalize_email(email: &str) -> Result<String> {
     let email = email.trim().to_lowercase();
-    let invalid = || Error::api(ErrorCode::InvalidEmail);
+    let invalid = || Error::InvalidEmail;
     if email.len() > MAX_EMAIL_LEN || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(invalid());
     }
@@ -82,15 +82,13 @@ pub fn normalize_email(email: &str) -> Result<String> {
 fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            "Invalid body parameters: name is required",
+        return Err(Error::Invalid(
+            "Invalid body parameters: name is required".into(),
         ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(Error::with_message(
-            ErrorCode::ValidationError,
-            "Invalid body parameters: name must be at most 100 characters",
+        return Err(Error::Invalid(
+            "Invalid body parameters: name must be at most 100 characters".into(),
         ));
     }
     Ok(name.to_owned())
@@ -114,7 +112,8 @@ pub fn sign_up(
     let id = new_id()?;
     insert_user(&tx, &id, &name, &email, new.image.as_deref(), &hash, now)?;
     let (token, session) = create_session(&tx, now, &id, new.remember_me, client)?;
-    let user = user_by_id(&tx, &id)?.ok_or(Error::api(ErrorCode::UserNotFound))?;
+    let user = user_by_id(&tx, &id)?
+        .ok_or_else(|| Error::Corrupt(format!("user {id} vanished while signing up")))?;
     tx.commit()?;
     Ok(SignedIn {
         token,
@@ -140,14 +139,14 @@ fn insert_user(
     match inserted {
         Ok(_) => Ok(()),
         Err(e) if e.sqlite_error_code() == Some(SqliteCode::ConstraintViolation) => {
-            Err(Error::api(ErrorCode::UserAlreadyExists))
+            Err(Error::UserAlreadyExists)
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// Checks email and password and opens a session. Unknown email and wrong
-/// password give the same 401 after the same amount of hashing. A disabled
+/// password give the same refusal after the same amount of hashing. A disabled
 /// account is told so only after the right password.
 pub fn sign_in(
     conn: &Connection,
@@ -156,7 +155,7 @@ pub fn sign_in(
     credentials: &Credentials,
     client: &ClientInfo,
 ) -> Result<SignedIn> {
-    let refused = || Error::api(ErrorCode::InvalidEmailOrPassword);
+    let refused = || Error::InvalidEmailOrPassword;
     let email = normalize_email(&credentials.email).unwrap_or_default();
     let Some((user, hash)) = user_with_hash(conn, &email)? else {
         policy.burn(&credentials.password);
@@ -166,7 +165,7 @@ pub fn sign_in(
         return Err(refused());
     }
     if user.disabled {
-        return Err(Error::api(ErrorCode::UserDisabled));
+        return Err(Error::UserDisabled);
     }
     upgrade_hash(conn, clock, policy, &user.id, &hash, &credentials.password)?;
     let now = clock.now_ms();
@@ -214,18 +213,13 @@ pub fn user_by_id(conn: &Connection, id: &str) -> Result<Option<User>> {
         .optional()?)
 }
 
-/// A user by email (normalised first); `USER_NOT_FOUND` when there is none.
+/// A user by email (normalised first); `Error::UserNotFound` when there is none.
 pub fn user_by_email(conn: &Connection, email: &str) -> Result<User> {
     let email = normalize_email(email)?;
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?1");
     conn.query_row(&sql, [&email], |row| user_from_row(row, 0))
         .optional()?
-        .ok_or_else(|| {
-            Error::with_message(
-                ErrorCode::UserNotFound,
-                format!("No user with email {email}"),
-            )
-        })
+        .ok_or(Error::UserNotFound { email })
 }
 
 #[cfg(test)]
@@ -248,9 +242,8 @@ mod tests {
             "a@@x.io",
             "a@x..io",
         ] {
-            assert_eq!(
-                normalize_email(bad).unwrap_err().code(),
-                ErrorCode::InvalidEmail,
+            assert!(
+                matches!(normalize_email(bad), Err(Error::InvalidEmail)),
                 "{bad}"
             );
         }
@@ -259,7 +252,9 @@ mod tests {
     #[test]
     fn name_is_required() {
         let err = validate_name("  ").unwrap_err();
-        assert_eq!(err.code(), ErrorCode::ValidationError);
-        assert!(err.client_message().contains("name"));
+        assert!(
+            matches!(&err, Error::Invalid(m) if m.contains("name")),
+            "{err}"
+        );
     }
 }

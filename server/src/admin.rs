@@ -11,22 +11,20 @@ use std::io::Write;
 pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
         Command::Credits(CreditsCommand::Grant { db, email, amount }) => {
-            let balance = accounts::grant_credits(&open(db)?.get(), &SystemClock, email, *amount)
-                .map_err(refused)?;
+            let balance = accounts::grant_credits(&open(db)?.get(), &SystemClock, email, *amount)?;
             writeln!(
                 out,
                 "granted {amount} credits to {email}; balance: {balance}"
             )?;
         }
         Command::Credits(CreditsCommand::Show { db, email }) => {
-            let (user, summary) =
-                accounts::show_credits(&open(db)?.get(), &SystemClock, email).map_err(refused)?;
+            let (user, summary) = accounts::show_credits(&open(db)?.get(), &SystemClock, email)?;
             let mut report = serde_json::to_value(&summary)?;
             report["email"] = user.email.into();
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
         Command::Users(UsersCommand::List { db }) => {
-            let users = accounts::list_users(&open(db)?.get()).map_err(refused)?;
+            let users = accounts::list_users(&open(db)?.get())?;
             writeln!(
                 out,
                 "{:<32}  {:<24}  {:>8}  status",
@@ -42,12 +40,11 @@ pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
             }
         }
         Command::Users(UsersCommand::Disable { db, email }) => {
-            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, true).map_err(refused)?;
+            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, true)?;
             writeln!(out, "disabled {email}: sessions ended, API keys refused")?;
         }
         Command::Users(UsersCommand::Enable { db, email }) => {
-            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, false)
-                .map_err(refused)?;
+            accounts::set_disabled(&open(db)?.get(), &SystemClock, email, false)?;
             writeln!(out, "enabled {email}")?;
         }
     }
@@ -59,9 +56,4 @@ fn open(db: &DatabaseArg) -> anyhow::Result<Store> {
     let path = &db.database;
     anyhow::ensure!(path.is_file(), "{}: no database here", path.display());
     Store::open(path, 1).with_context(|| format!("{}: cannot open", path.display()))
-}
-
-/// A refusal (unknown email, bad amount) said plainly, without a code.
-fn refused(e: accounts::Error) -> anyhow::Error {
-    anyhow::anyhow!("{}", e.client_message())
 }

@@ -11,17 +11,17 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code:?}: {message}")]
 pub struct ApiError {
-    pub code: Code,
+    pub code: ErrorCode,
     pub message: String,
     /// Seconds the client should wait, sent as `Retry-After`.
     pub retry_after: Option<u64>,
 }
 
-/// Every error code the server answers with (`Code::iter()`, from strum,
+/// Every error code the server answers with (`ErrorCode::iter()`, from strum,
 /// lists them for the documentation test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
+pub enum ErrorCode {
     MissingImage,
     InvalidImage,
     ImageTooLarge,
@@ -65,10 +65,10 @@ pub enum Code {
     InsufficientCredits,
 }
 
-impl Code {
+impl ErrorCode {
     /// The one table from code to HTTP status.
     pub fn status(self) -> StatusCode {
-        use Code::*;
+        use ErrorCode::*;
         match self {
             MissingImage | InvalidImage | InvalidUrl | InvalidLimit | InvalidOffset
             | InvalidAnilistId | InvalidPeriod | InvalidParameter | InvalidBody
@@ -104,12 +104,12 @@ impl Code {
 
 #[derive(Serialize)]
 struct Body<'a> {
-    code: Code,
+    code: ErrorCode,
     message: &'a str,
 }
 
 impl ApiError {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             code,
             message: message.into(),
@@ -125,10 +125,13 @@ impl ApiError {
     /// An unexpected failure: logged in full, answered without details.
     pub fn internal(what: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {what}");
-        ApiError::new(Code::InternalError, "internal error; see the server log")
+        ApiError::new(
+            ErrorCode::InternalError,
+            "internal error; see the server log",
+        )
     }
 
-    pub fn code(&self) -> Code {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 }
@@ -142,7 +145,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
-            if self.code == Code::TooManyRequests {
+            if self.code == ErrorCode::TooManyRequests {
                 // better-auth's rate limiter names it so; clients read it.
                 response.insert_header(("x-retry-after", HeaderValue::from(seconds)));
             }
@@ -160,29 +163,51 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-/// The accounts crate's refusals keep their code and message; the status
-/// comes from this file's table like every other code. Faults (database,
-/// random source, corrupt rows) become a logged 500.
+/// Every refusal of the accounts crate gets its wire code and client
+/// message here (better-auth's wording, which clients show as is); its
+/// status comes from [`ErrorCode::status`] like every other code. Faults
+/// (database, random source, corrupt rows) become a logged 500.
 impl From<accounts::Error> for ApiError {
     fn from(e: accounts::Error) -> Self {
-        use accounts::ErrorCode as A;
-        let code = match e.code() {
-            A::UserAlreadyExists => Code::UserAlreadyExistsUseAnotherEmail,
-            A::InvalidEmail => Code::InvalidEmail,
-            A::PasswordTooShort => Code::PasswordTooShort,
-            A::PasswordTooLong => Code::PasswordTooLong,
-            A::ValidationError => Code::ValidationError,
-            A::InvalidEmailOrPassword => Code::InvalidEmailOrPassword,
-            A::UserDisabled => Code::UserDisabled,
-            A::InvalidApiKey => Code::InvalidApiKey,
-            A::ApiKeyNotFound => Code::ApiKeyNotFound,
-            A::UserNotFound => Code::UserNotFound,
-            A::RateLimited => Code::RateLimited,
-            A::InsufficientCredits => Code::InsufficientCredits,
-            A::TooManyRequests => Code::TooManyRequests,
-            A::InternalError => return ApiError::internal(e),
+        use accounts::Error as A;
+        let (code, message) = match &e {
+            A::UserAlreadyExists => (
+                ErrorCode::UserAlreadyExistsUseAnotherEmail,
+                "User already exists. Use another email.".to_owned(),
+            ),
+            A::InvalidEmail => (ErrorCode::InvalidEmail, "Invalid email".to_owned()),
+            A::PasswordTooShort => (ErrorCode::PasswordTooShort, "Password too short".to_owned()),
+            A::PasswordTooLong => (ErrorCode::PasswordTooLong, "Password too long".to_owned()),
+            A::Invalid(message) => (ErrorCode::ValidationError, message.clone()),
+            A::InvalidEmailOrPassword => (
+                ErrorCode::InvalidEmailOrPassword,
+                "Invalid email or password".to_owned(),
+            ),
+            A::UserDisabled => (
+                ErrorCode::UserDisabled,
+                "This account has been disabled.".to_owned(),
+            ),
+            A::InvalidApiKey => (ErrorCode::InvalidApiKey, "Invalid API key.".to_owned()),
+            A::ApiKeyNotFound => (ErrorCode::ApiKeyNotFound, "API key not found".to_owned()),
+            A::UserNotFound { email } => (
+                ErrorCode::UserNotFound,
+                format!("No user with email {email}"),
+            ),
+            A::RateLimited { .. } => (ErrorCode::RateLimited, "Rate limit exceeded.".to_owned()),
+            A::InsufficientCredits { .. } => (
+                ErrorCode::InsufficientCredits,
+                "No free or purchased credits left. Free credits return at midnight UTC."
+                    .to_owned(),
+            ),
+            A::TooManyRequests { .. } => (
+                ErrorCode::TooManyRequests,
+                "Too many requests. Please try again later.".to_owned(),
+            ),
+            A::Db(_) | A::Open { .. } | A::Random | A::Corrupt(_) => {
+                return ApiError::internal(e);
+            }
         };
-        let error = ApiError::new(code, e.client_message());
+        let error = ApiError::new(code, message);
         match e.retry_after_secs() {
             Some(seconds) => error.with_retry_after(seconds),
             None => error,
@@ -199,8 +224,12 @@ impl From<actix_web::error::BlockingError> for ApiError {
 impl From<shared::QueryError> for ApiError {
     fn from(e: shared::QueryError) -> Self {
         match e {
-            shared::QueryError::InvalidImage(_) => ApiError::new(Code::InvalidImage, e.to_string()),
-            shared::QueryError::TooLarge(_) => ApiError::new(Code::ImageTooLarge, e.to_string()),
+            shared::QueryError::InvalidImage(_) => {
+                ApiError::new(ErrorCode::InvalidImage, e.to_string())
+            }
+            shared::QueryError::TooLarge(_) => {
+                ApiError::new(ErrorCode::ImageTooLarge, e.to_string())
+            }
         }
     }
 }
@@ -214,22 +243,119 @@ mod tests {
     #[test]
     fn the_api_docs_list_every_code_with_its_status() {
         let docs = include_str!("../../docs/api.md");
-        for code in Code::iter() {
+        for code in ErrorCode::iter() {
             let row = format!("| `{}` | {} |", code.as_str(), code.status().as_u16());
             assert!(docs.contains(&row), "docs/api.md lacks {row}");
         }
     }
 
-    /// The accounts crate documents a status per code; ours must agree.
+    /// Each accounts refusal keeps the wire code, status and message its
+    /// clients (better-auth's) expect; faults are opaque 500s.
     #[test]
-    fn accounts_codes_keep_their_wire_code_and_status() {
-        for code in accounts::ErrorCode::iter() {
-            if code == accounts::ErrorCode::InternalError {
-                continue;
-            }
-            let ours = ApiError::from(accounts::Error::api(code));
-            assert_eq!(ours.code.as_str(), code.as_str());
-            assert_eq!(ours.code.status().as_u16(), code.status(), "{code}");
+    fn accounts_errors_map_to_their_code_status_and_message() {
+        use accounts::Error as A;
+        let cases = [
+            (
+                A::UserAlreadyExists,
+                "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
+                422,
+                "User already exists. Use another email.",
+            ),
+            (A::InvalidEmail, "INVALID_EMAIL", 400, "Invalid email"),
+            (
+                A::PasswordTooShort,
+                "PASSWORD_TOO_SHORT",
+                400,
+                "Password too short",
+            ),
+            (
+                A::PasswordTooLong,
+                "PASSWORD_TOO_LONG",
+                400,
+                "Password too long",
+            ),
+            (
+                A::Invalid("Invalid body parameters: name is required".into()),
+                "VALIDATION_ERROR",
+                400,
+                "Invalid body parameters: name is required",
+            ),
+            (
+                A::InvalidEmailOrPassword,
+                "INVALID_EMAIL_OR_PASSWORD",
+                401,
+                "Invalid email or password",
+            ),
+            (
+                A::UserDisabled,
+                "USER_DISABLED",
+                403,
+                "This account has been disabled.",
+            ),
+            (A::InvalidApiKey, "INVALID_API_KEY", 401, "Invalid API key."),
+            (
+                A::ApiKeyNotFound,
+                "API_KEY_NOT_FOUND",
+                404,
+                "API key not found",
+            ),
+            (
+                A::UserNotFound {
+                    email: "bob@example.com".into(),
+                },
+                "USER_NOT_FOUND",
+                404,
+                "No user with email bob@example.com",
+            ),
+            (
+                A::RateLimited {
+                    retry_after_secs: 30,
+                },
+                "RATE_LIMITED",
+                429,
+                "Rate limit exceeded.",
+            ),
+            (
+                A::InsufficientCredits {
+                    retry_after_secs: 60,
+                },
+                "INSUFFICIENT_CREDITS",
+                402,
+                "No free or purchased credits left. Free credits return at midnight UTC.",
+            ),
+            (
+                A::TooManyRequests {
+                    retry_after_secs: 8,
+                },
+                "TOO_MANY_REQUESTS",
+                429,
+                "Too many requests. Please try again later.",
+            ),
+            (
+                A::from(rusqlite::Error::InvalidQuery),
+                "INTERNAL_ERROR",
+                500,
+                "internal error; see the server log",
+            ),
+            (
+                A::Random,
+                "INTERNAL_ERROR",
+                500,
+                "internal error; see the server log",
+            ),
+        ];
+        for (error, code, status, message) in cases {
+            let retry = error.retry_after_secs();
+            let ours = ApiError::from(error);
+            assert_eq!(
+                (
+                    ours.code.as_str().as_str(),
+                    ours.code.status().as_u16(),
+                    ours.message.as_str()
+                ),
+                (code, status, message)
+            );
+            assert_eq!(ours.retry_after, retry, "{code}");
         }
     }
 }

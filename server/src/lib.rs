@@ -16,5 +16,5 @@ pub mod store;
 
 pub use caller::Caller;
 pub use config::Config;
-pub use error::{ApiError, Code};
+pub use error::{ApiError, ErrorCode};
 pub use http::{AppState, create_app};

@@ -4,7 +4,7 @@
 use super::extract::SessionUser;
 use super::form::Fields;
 use super::{AppState, accounts_db};
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use accounts::CreatedKey;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -66,7 +66,7 @@ fn number(name: &str, raw: Option<&str>, default: u32) -> Result<u32, ApiError> 
         None => Ok(default),
         Some(raw) => raw.trim().parse().map_err(|_| {
             ApiError::new(
-                Code::ValidationError,
+                ErrorCode::ValidationError,
                 format!("Invalid query parameters: {name} must be a positive integer, not {raw:?}"),
             )
         }),

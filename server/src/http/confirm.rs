@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::caller::Caller;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use crate::store::searches::{self, ConfirmError, Confirmation};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -26,7 +26,7 @@ pub async fn confirm(
     let search_id = path.into_inner();
     let result_index = body.result_index.as_u64().ok_or_else(|| {
         ApiError::new(
-            Code::InvalidResultIndex,
+            ErrorCode::InvalidResultIndex,
             "resultIndex must be a non-negative integer",
         )
     })? as usize;
@@ -50,13 +50,15 @@ pub async fn confirm(
 
 fn confirm_error(e: ConfirmError) -> ApiError {
     match e {
-        ConfirmError::NotFound => ApiError::new(Code::SearchNotFound, "no search with this id"),
+        ConfirmError::NotFound => {
+            ApiError::new(ErrorCode::SearchNotFound, "no search with this id")
+        }
         ConfirmError::NotYours => ApiError::new(
-            Code::NotYourSearch,
+            ErrorCode::NotYourSearch,
             "only the caller who made a search can confirm it",
         ),
         ConfirmError::BadIndex { count } => ApiError::new(
-            Code::InvalidResultIndex,
+            ErrorCode::InvalidResultIndex,
             match count {
                 0 => "the search has no results to confirm".to_string(),
                 n => format!("resultIndex must be from 0 to {}", n - 1),

@@ -3,7 +3,7 @@
 //! requests and re-sends a cookie whose session slid forward.
 
 use super::AppState;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use accounts::cookie::COOKIE_MAX_AGE_SECS;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -83,14 +83,14 @@ pub fn check_origin(req: &HttpRequest, trusted: &[String]) -> Result<(), ApiErro
         return Ok(());
     }
     let origin = request_origin(req)
-        .ok_or_else(|| ApiError::new(Code::MissingOrNullOrigin, "Missing or null Origin"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::MissingOrNullOrigin, "Missing or null Origin"))?;
     if trusted
         .iter()
         .any(|pattern| origin_matches(pattern, &origin))
     {
         Ok(())
     } else {
-        Err(ApiError::new(Code::InvalidOrigin, "Invalid origin"))
+        Err(ApiError::new(ErrorCode::InvalidOrigin, "Invalid origin"))
     }
 }
 
@@ -136,7 +136,7 @@ pub fn refuse_cross_site_navigation(req: &HttpRequest) -> Result<(), ApiError> {
     let cross_site = header("sec-fetch-site") == Some("cross-site");
     if cross_site && header("sec-fetch-mode") == Some("navigate") {
         return Err(ApiError::new(
-            Code::CrossSiteNavigationLoginBlocked,
+            ErrorCode::CrossSiteNavigationLoginBlocked,
             "Cross-site navigation login blocked",
         ));
     }

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cookie::{RefreshCookie, session_cookie};
 use crate::caller::{Caller, Via};
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use accounts::ActiveSession;
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -65,11 +65,11 @@ impl FromRequest for SessionUser {
             match session(&req, &state).await? {
                 Some(active) => Ok(SessionUser(active)),
                 None if api_key(&req).is_some() => Err(ApiError::new(
-                    Code::SessionRequired,
+                    ErrorCode::SessionRequired,
                     "this endpoint needs a session cookie; API keys are not accepted here",
                 )),
                 None => Err(ApiError::new(
-                    Code::Unauthorized,
+                    ErrorCode::Unauthorized,
                     "sign in first: this endpoint needs a session cookie",
                 )),
             }

@@ -2,7 +2,7 @@
 //! better-auth accepts both), read into named fields whose problems
 //! answer 400 `VALIDATION_ERROR` naming the field.
 
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use serde_json::{Map, Value};
@@ -24,15 +24,16 @@ impl Fields {
     /// A JSON object, or an `application/x-www-form-urlencoded` form.
     pub fn parse(req: &HttpRequest, body: &[u8]) -> Result<Fields, ApiError> {
         if content_type(req).starts_with("application/x-www-form-urlencoded") {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-                .map_err(|e| ApiError::new(Code::InvalidBody, format!("bad form body: {e}")))?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
+                ApiError::new(ErrorCode::InvalidBody, format!("bad form body: {e}"))
+            })?;
             let map = pairs.into_iter().map(|(k, v)| (k, Value::String(v)));
             return Ok(Fields(map.collect()));
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(Fields(map)),
             _ => Err(ApiError::new(
-                Code::InvalidBody,
+                ErrorCode::InvalidBody,
                 "send a JSON object (Content-Type: application/json) or a urlencoded form",
             )),
         }
@@ -67,7 +68,7 @@ impl Fields {
 
 fn invalid(what: String) -> ApiError {
     ApiError::new(
-        Code::ValidationError,
+        ErrorCode::ValidationError,
         format!("Invalid body parameters: {what}"),
     )
 }

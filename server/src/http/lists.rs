@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::params::{boolean, integer};
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use crate::store::lists::{self, RankingQuery};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -19,9 +19,15 @@ pub async fn recent(
     state: web::Data<AppState>,
     q: web::Query<RecentParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = integer(Code::InvalidLimit, "limit", q.limit.as_deref(), 1..=100, 20)?;
+    let limit = integer(
+        ErrorCode::InvalidLimit,
+        "limit",
+        q.limit.as_deref(),
+        1..=100,
+        20,
+    )?;
     let offset = integer(
-        Code::InvalidOffset,
+        ErrorCode::InvalidOffset,
         "offset",
         q.offset.as_deref(),
         0..=1_000_000_000,
@@ -60,13 +66,19 @@ pub async fn rankings(
         .map(|&(_, days)| days)
         .ok_or_else(|| {
             ApiError::new(
-                Code::InvalidPeriod,
+                ErrorCode::InvalidPeriod,
                 format!(
                     "period must be one of daily, weekly, monthly, yearly, all, not {period:?}"
                 ),
             )
         })?;
-    let limit = integer(Code::InvalidLimit, "limit", q.limit.as_deref(), 1..=100, 50)?;
+    let limit = integer(
+        ErrorCode::InvalidLimit,
+        "limit",
+        q.limit.as_deref(),
+        1..=100,
+        50,
+    )?;
     let include_adult = boolean("includeAdult", q.include_adult.as_deref(), false)?;
     let since_ms = match days {
         0 => i64::MIN,

@@ -20,7 +20,7 @@ pub use extract::{MaybeSession, SessionUser, client_ip};
 use crate::caller::IpHasher;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use crate::fetch::Fetcher;
 use crate::index_holder::IndexHolder;
 use crate::store::quota::QuotaPolicy;
@@ -97,17 +97,21 @@ pub fn create_app(
     App::new()
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::new(Code::InvalidParameter, format!("bad query string: {e}")).into()
+            ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("bad query string: {e}"),
+            )
+            .into()
         }))
         .app_data(
             web::JsonConfig::default()
                 .limit(16 * 1024)
                 .error_handler(|e, _| {
-                    ApiError::new(Code::InvalidBody, format!("bad JSON body: {e}")).into()
+                    ApiError::new(ErrorCode::InvalidBody, format!("bad JSON body: {e}")).into()
                 }),
         )
         .app_data(web::PathConfig::default().error_handler(|e, _| {
-            ApiError::new(Code::InvalidParameter, format!("bad path: {e}")).into()
+            ApiError::new(ErrorCode::InvalidParameter, format!("bad path: {e}")).into()
         }))
         .wrap(from_fn(cookie::guard))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
@@ -152,12 +156,16 @@ fn resource(path: &str) -> actix_web::Resource {
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(Code::NotFound, format!("no such endpoint: {}", req.path())).error_response()
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("no such endpoint: {}", req.path()),
+    )
+    .error_response()
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
     ApiError::new(
-        Code::MethodNotAllowed,
+        ErrorCode::MethodNotAllowed,
         format!("{} is not allowed on {}", req.method(), req.path()),
     )
     .error_response()
@@ -198,13 +206,13 @@ fn status_message<B>(res: &ServiceResponse<B>) -> String {
 
 /// The code for an error status produced outside our handlers. Only the
 /// search takes images; elsewhere an oversized body is just that.
-fn code_for_status(status: actix_web::http::StatusCode, path: &str) -> Code {
+fn code_for_status(status: actix_web::http::StatusCode, path: &str) -> ErrorCode {
     match status.as_u16() {
-        404 => Code::NotFound,
-        405 => Code::MethodNotAllowed,
-        413 if path.starts_with("/api/anime/search") => Code::ImageTooLarge,
-        413 => Code::BodyTooLarge,
-        400..=499 => Code::InvalidBody,
-        _ => Code::InternalError,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        413 if path.starts_with("/api/anime/search") => ErrorCode::ImageTooLarge,
+        413 => ErrorCode::BodyTooLarge,
+        400..=499 => ErrorCode::InvalidBody,
+        _ => ErrorCode::InternalError,
     }
 }

@@ -1,7 +1,7 @@
 //! Parsing of query-string and form parameters into checked values, each
 //! failure naming the parameter and the accepted values.
 
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 
 /// `true`/`false` (also `1`/`0`, any case); absent: `default`.
 pub fn boolean(name: &str, raw: Option<&str>, default: bool) -> Result<bool, ApiError> {
@@ -12,7 +12,7 @@ pub fn boolean(name: &str, raw: Option<&str>, default: bool) -> Result<bool, Api
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
         _ => Err(ApiError::new(
-            Code::InvalidParameter,
+            ErrorCode::InvalidParameter,
             format!("{name} must be true or false, not {raw:?}"),
         )),
     }
@@ -20,7 +20,7 @@ pub fn boolean(name: &str, raw: Option<&str>, default: bool) -> Result<bool, Api
 
 /// An integer in `min..=max`; absent: `default`.
 pub fn integer(
-    code: Code,
+    code: ErrorCode,
     name: &str,
     raw: Option<&str>,
     range: std::ops::RangeInclusive<u64>,

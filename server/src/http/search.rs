@@ -6,7 +6,7 @@ use super::AppState;
 use super::params::{boolean, integer};
 use super::search_input::{self, RawParams};
 use crate::caller::Caller;
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use crate::fetch::FetchError;
 use crate::store::quota::{self, ChargeError, Refusal};
 use crate::store::searches::{self, NewSearch};
@@ -51,11 +51,17 @@ pub async fn search(
 }
 
 fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {
-    let limit = integer(Code::InvalidLimit, "limit", p.limit.as_deref(), 1..=5, 5)?;
+    let limit = integer(
+        ErrorCode::InvalidLimit,
+        "limit",
+        p.limit.as_deref(),
+        1..=5,
+        5,
+    )?;
     let anilist_id = match p.anilist_id.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(integer(
-            Code::InvalidAnilistId,
+            ErrorCode::InvalidAnilistId,
             "anilistId",
             Some(raw),
             1..=u32::MAX as u64,
@@ -113,7 +119,7 @@ fn charge_error(e: ChargeError) -> ApiError {
     match e {
         ChargeError::Refused(Refusal::GuestQuotaExceeded { limit, retry_after }) => {
             ApiError::new(
-                Code::GuestQuotaExceeded,
+                ErrorCode::GuestQuotaExceeded,
                 format!(
                     "guests may search {limit} times per UTC day; sign in or come back after midnight UTC"
                 ),
@@ -127,25 +133,26 @@ fn charge_error(e: ChargeError) -> ApiError {
 
 fn fetch_error(e: FetchError) -> ApiError {
     match e {
-        FetchError::InvalidUrl(m) => ApiError::new(Code::InvalidUrl, m),
-        FetchError::NotAllowed(m) => ApiError::new(Code::UrlNotAllowed, m),
-        FetchError::Failed(m) => {
-            ApiError::new(Code::UrlFetchFailed, format!("cannot fetch the URL: {m}"))
-        }
-        FetchError::TooLarge(m) => ApiError::new(Code::ImageTooLarge, m),
+        FetchError::InvalidUrl(m) => ApiError::new(ErrorCode::InvalidUrl, m),
+        FetchError::NotAllowed(m) => ApiError::new(ErrorCode::UrlNotAllowed, m),
+        FetchError::Failed(m) => ApiError::new(
+            ErrorCode::UrlFetchFailed,
+            format!("cannot fetch the URL: {m}"),
+        ),
+        FetchError::TooLarge(m) => ApiError::new(ErrorCode::ImageTooLarge, m),
     }
 }
 
 fn missing_image() -> ApiError {
     ApiError::new(
-        Code::MissingImage,
+        ErrorCode::MissingImage,
         "send an image file in the multipart field \"image\" or an image URL in \"url\"",
     )
 }
 
 fn index_unavailable() -> ApiError {
     ApiError::new(
-        Code::IndexUnavailable,
+        ErrorCode::IndexUnavailable,
         "no index is loaded yet; build one with `indexer build` and retry",
     )
     .with_retry_after(5)

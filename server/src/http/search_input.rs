@@ -2,7 +2,7 @@
 //! parameters, from a multipart form, a urlencoded form or a raw image
 //! body, never holding more than the size cap in memory.
 
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, ErrorCode};
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
@@ -56,7 +56,7 @@ pub async fn read(
     } else if mime.starts_with("application/x-www-form-urlencoded") {
         let body = read_capped(payload, MAX_FIELD_BYTES, || field_too_long("form")).await?;
         let form: RawParams = serde_urlencoded::from_bytes(&body)
-            .map_err(|e| ApiError::new(Code::InvalidBody, format!("bad form body: {e}")))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidBody, format!("bad form body: {e}")))?;
         merge(&mut input.params, form);
     } else {
         let body = read_capped(payload, max_image, || too_large(max_image)).await?;
@@ -112,7 +112,7 @@ where
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::new(
-                Code::InvalidBody,
+                ErrorCode::InvalidBody,
                 format!("cannot read the request body: {e}"),
             )
         })?;
@@ -125,24 +125,28 @@ where
 }
 
 fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
-    String::from_utf8(bytes)
-        .map_err(|_| ApiError::new(Code::InvalidBody, format!("form field {name} is not UTF-8")))
+    String::from_utf8(bytes).map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidBody,
+            format!("form field {name} is not UTF-8"),
+        )
+    })
 }
 
 fn too_large(max: usize) -> ApiError {
     ApiError::new(
-        Code::ImageTooLarge,
+        ErrorCode::ImageTooLarge,
         format!("the image is larger than {} MB", max / (1024 * 1024)),
     )
 }
 
 fn field_too_long(name: &str) -> ApiError {
     ApiError::new(
-        Code::InvalidBody,
+        ErrorCode::InvalidBody,
         format!("form field {name} is longer than {MAX_FIELD_BYTES} bytes"),
     )
 }
 
 fn bad_multipart(e: actix_multipart::MultipartError) -> ApiError {
-    ApiError::new(Code::InvalidBody, format!("bad multipart body: {e}"))
+    ApiError::new(ErrorCode::InvalidBody, format!("bad multipart body: {e}"))
 }
