@@ -1,8 +1,10 @@
 //! Time for the server: the injectable `accounts::Clock` (system clock in
 //! `main`, a manual one in tests) and the UTC helpers quotas and JSON need.
 
-pub use accounts::clock::{Clock, DAY_MS, ManualClock, SystemClock, iso8601, utc_day};
-use accounts::clock::{next_midnight_ms, secs_until};
+use accounts::clock::secs_until;
+pub use accounts::clock::{
+    Clock, DAY_MS, ManualClock, SystemClock, iso8601, next_midnight_ms, utc_day,
+};
 
 /// Whole seconds from `ms` to the next UTC midnight, at least 1.
 pub fn seconds_to_midnight(ms: i64) -> u64 {

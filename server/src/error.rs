@@ -93,6 +93,20 @@ impl ErrorCode {
         }
     }
 
+    /// The status the trace.moe-compatible face answers this code with:
+    /// trace.moe's own meanings (400 bad image or URL, 402 quota, 403 bad
+    /// key, 405 nothing to search, 429 too fast, 503 not ready).
+    pub fn tracemoe_status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            MissingImage | MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            GuestQuotaExceeded | InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
+            InvalidApiKey | UserDisabled => StatusCode::FORBIDDEN,
+            UrlNotAllowed | InvalidUrl | UrlFetchFailed => StatusCode::BAD_REQUEST,
+            other => other.status(),
+        }
+    }
+
     /// The code as it appears in the JSON body.
     pub fn as_str(self) -> String {
         serde_json::to_value(self)

@@ -27,14 +27,7 @@ impl FromRequest for Caller {
 /// a key that does not work is refused, not downgraded to a guest.
 async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Caller, ApiError> {
     if let Some(key) = api_key(req) {
-        let user = super::accounts_db(state, move |conn, clock| {
-            accounts::authenticate_key(conn, clock, &key)
-        })
-        .await?;
-        return Ok(Caller::User {
-            user_id: user.id,
-            via: Via::ApiKey,
-        });
+        return key_caller(state, key).await;
     }
     if let Some(active) = session(req, state).await? {
         return Ok(Caller::User {
@@ -42,10 +35,28 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Call
             via: Via::Session,
         });
     }
-    let ip = client_ip(req, state.config.trust_proxy);
-    Ok(Caller::Guest {
-        ip_hash: state.hasher.hash(ip),
+    Ok(guest_caller(req, state))
+}
+
+/// The user an API key belongs to; `INVALID_API_KEY` for any key that
+/// does not work (unknown, revoked, disabled user).
+pub(super) async fn key_caller(state: &AppState, key: String) -> Result<Caller, ApiError> {
+    let user = super::accounts_db(state, move |conn, clock| {
+        accounts::authenticate_key(conn, clock, &key)
     })
+    .await?;
+    Ok(Caller::User {
+        user_id: user.id,
+        via: Via::ApiKey,
+    })
+}
+
+/// A guest, known by the keyed hash of its address.
+pub(super) fn guest_caller(req: &HttpRequest, state: &AppState) -> Caller {
+    let ip = client_ip(req, state.config.trust_proxy);
+    Caller::Guest {
+        ip_hash: state.hasher.hash(ip),
+    }
 }
 
 /// A signed-in user by session cookie: the extractor of session-only

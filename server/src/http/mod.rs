@@ -14,6 +14,7 @@ mod lists;
 mod params;
 mod search;
 mod search_input;
+mod tracemoe;
 
 pub use extract::{MaybeSession, SessionUser, client_ip};
 
@@ -46,6 +47,8 @@ pub struct AppState {
     /// Searches decoding or scanning at once: one per core, so a burst
     /// queues instead of thrashing and the async workers stay free.
     pub search_slots: Semaphore,
+    /// How many permits `search_slots` has (trace.moe's `/me` shows it).
+    pub search_concurrency: usize,
     pub decode_limits: shared::query::DecodeLimits,
     /// Now, for quotas, sessions and the search log (manual in tests).
     pub clock: Arc<dyn Clock>,
@@ -72,6 +75,7 @@ impl AppState {
                 guest_daily_limit: config.guest_daily_limit,
             },
             search_slots: Semaphore::new(cores),
+            search_concurrency: cores,
             decode_limits: shared::query::DecodeLimits::default(),
             passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
             auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
@@ -136,6 +140,8 @@ pub fn create_app(
         )
         .service(resource("/api/apikeys/{id}").route(web::delete().to(apikeys::revoke)))
         .service(resource("/api/user/anime-credits").route(web::get().to(credits::anime_credits)))
+        .service(tracemoe::search_resource())
+        .service(tracemoe::me_resource())
         .default_service(web::to(not_found))
 }
 

@@ -1,6 +1,7 @@
-//! `POST /api/anime/search`: read the image or URL, check the caller may
-//! search, decode and search off the async workers, then charge the caller
-//! and log the search in one transaction.
+//! `POST /api/anime/search`, and the search flow both API faces share:
+//! read the image or URL, check the caller may search, decode and search
+//! off the async workers, then charge the caller and log the search in one
+//! transaction.
 
 use super::AppState;
 use super::params::{boolean, integer};
@@ -23,31 +24,56 @@ pub async fn search(
     query: web::Query<RawParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let index = state.index.current().ok_or_else(index_unavailable)?;
     let max = state.decode_limits.max_bytes;
     let input = search_input::read(&req, payload, query.into_inner(), max).await?;
-    let options = query_options(&input.params)?;
-    check_quota(&state, &caller).await?;
-    let bytes = match (input.image, input.params.url) {
+    let request = SearchRequest {
+        options: query_options(&input.params)?,
+        image: input.image,
+        url: input.params.url,
+    };
+    let search = perform(&state, caller, request).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "searchId": search.id,
+        "frameCount": search.frame_count,
+        "result": search.results,
+    })))
+}
+
+/// What a search needs besides who pays for it.
+pub(super) struct SearchRequest {
+    pub image: Option<Vec<u8>>,
+    pub url: Option<String>,
+    pub options: QueryOptions,
+}
+
+/// One search, whichever face asked: refuses an exhausted caller before
+/// any costly work, fetches the URL, decodes and searches off the async
+/// workers, then charges the caller and logs the search in one
+/// transaction. Both the native and the trace.moe-compatible API call it,
+/// so a search costs, counts and is recorded alike through either.
+pub(super) async fn perform(
+    state: &AppState,
+    caller: Caller,
+    request: SearchRequest,
+) -> Result<NewSearch, ApiError> {
+    let index = state.index.current().ok_or_else(index_unavailable)?;
+    check_quota(state, &caller).await?;
+    let bytes = match (request.image, request.url) {
         (Some(bytes), _) => bytes,
         (None, Some(url)) if !url.trim().is_empty() => {
             state.fetcher.fetch(&url).await.map_err(fetch_error)?
         }
         _ => return Err(missing_image()),
     };
-    let results = run_search(&state, Arc::clone(&index), bytes, options).await?;
+    let results = run_search(state, Arc::clone(&index), bytes, request.options).await?;
     let search = NewSearch {
         id: crate::ids::search_id(),
         created_at: state.clock.now_ms(),
         frame_count: index.frame_count(),
         results,
     };
-    record(&state, &search, caller).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "searchId": search.id,
-        "frameCount": search.frame_count,
-        "result": search.results,
-    })))
+    record(state, &search, caller).await?;
+    Ok(search)
 }
 
 fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {

@@ -98,7 +98,7 @@ fn merge(into: &mut RawParams, from: RawParams) {
 }
 
 /// Collects a stream of chunks, failing with `over()` past `cap` bytes.
-async fn read_capped<S, E>(
+pub(crate) async fn read_capped<S, E>(
     stream: S,
     cap: usize,
     over: impl Fn() -> ApiError,
@@ -133,7 +133,7 @@ fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, ApiError> {
     })
 }
 
-fn too_large(max: usize) -> ApiError {
+pub(crate) fn too_large(max: usize) -> ApiError {
     ApiError::new(
         ErrorCode::ImageTooLarge,
         format!("the image is larger than {} MB", max / (1024 * 1024)),

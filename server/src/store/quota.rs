@@ -38,6 +38,55 @@ impl From<rusqlite::Error> for ChargeError {
     }
 }
 
+/// How many searches a caller has in the current UTC day, as trace.moe
+/// clients read it (`/me`, `x-ratelimit-*`). Guests: the daily guest
+/// limit (`u32::MAX` when unlimited) and today's count. Users: today's
+/// free credits plus their purchased balance, and the free ones used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub quota: u64,
+    pub used: u64,
+    /// When the daily part returns: the next midnight UTC, unix ms.
+    pub resets_at_ms: i64,
+}
+
+impl Allowance {
+    pub fn remaining(&self) -> u64 {
+        self.quota.saturating_sub(self.used)
+    }
+}
+
+/// The caller's [`Allowance`] now.
+pub fn allowance(
+    conn: &Connection,
+    caller: &Caller,
+    policy: &QuotaPolicy,
+    clock: &dyn Clock,
+) -> Result<Allowance, ChargeError> {
+    let now_ms = clock.now_ms();
+    let resets_at_ms = clock::next_midnight_ms(now_ms);
+    let (quota, used) = match caller {
+        Caller::Guest { ip_hash } => {
+            let used = guest_used(conn, ip_hash, clock::utc_day(now_ms))?;
+            (
+                policy.guest_daily_limit.unwrap_or(u32::MAX) as u64,
+                used as u64,
+            )
+        }
+        Caller::User { user_id, .. } => {
+            let summary = accounts::credits_summary(conn, clock, user_id)?;
+            let free = summary.free_daily;
+            let purchased = summary.credits.max(0) as u64;
+            (free.limit as u64 + purchased, free.used as u64)
+        }
+    };
+    Ok(Allowance {
+        quota,
+        used,
+        resets_at_ms,
+    })
+}
+
 /// Checks, without charging, that `caller` could search now: run before
 /// the costly search so an exhausted caller costs no CPU. Not a guarantee;
 /// `charge` decides, inside the transaction.

@@ -17,6 +17,8 @@ mod config;
 
 mod store;
 
+mod tracemoe;
+
 mod reload;
 
 mod auth;

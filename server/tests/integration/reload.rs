@@ -10,7 +10,7 @@ use server::index_holder::Reload;
 use server::{AppState, create_app};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Runs the real server on a free port in its own thread.
@@ -32,8 +32,13 @@ fn serve(state: web::Data<AppState>) -> (SocketAddr, actix_web::dev::ServerHandl
     rx.recv().expect("server started")
 }
 
-/// Posts picture 2 until `stop`, returning (status, episode) per answer.
-fn search_loop(addr: SocketAddr, stop: Arc<AtomicBool>) -> Vec<(u16, u64)> {
+/// Posts picture 2 until `stop`, returning (status, episode) per answer;
+/// `answered` counts them as they come.
+fn search_loop(
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    answered: Arc<AtomicUsize>,
+) -> Vec<(u16, u64)> {
     let client = reqwest::blocking::Client::new();
     let shot = jpeg(2);
     let mut answers = Vec::new();
@@ -55,8 +60,19 @@ fn search_loop(addr: SocketAddr, stop: Arc<AtomicBool>) -> Vec<(u16, u64)> {
             Err(_) => (0, 0),
         };
         answers.push((status, episode));
+        answered.fetch_add(1, Ordering::Relaxed);
     }
     answers
+}
+
+/// Waits until every client's count of answers reaches `at_least` (at
+/// most 60 s: a loaded machine answers slowly, but answers).
+fn wait_for(answered: &[Arc<AtomicUsize>], at_least: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let fewest = || answered.iter().map(|a| a.load(Ordering::Relaxed)).min();
+    while fewest().unwrap_or(0) < at_least && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]
@@ -68,15 +84,21 @@ fn swaps_in_a_renamed_index_without_failing_a_request() {
     let _watcher = state.index.watch(f.config.index_poll);
     let (addr, handle) = serve(state);
     let stop = Arc::new(AtomicBool::new(false));
-    let clients: Vec<_> = (0..3)
-        .map(|_| {
-            let stop = stop.clone();
-            std::thread::spawn(move || search_loop(addr, stop))
+    let answered: Vec<_> = (0..3).map(|_| Arc::new(AtomicUsize::new(0))).collect();
+    let clients: Vec<_> = answered
+        .iter()
+        .map(|count| {
+            let (stop, count) = (stop.clone(), count.clone());
+            std::thread::spawn(move || search_loop(addr, stop, count))
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(400));
+    // Every client has an answer from the old index before the swap, and
+    // several from the new one after it, however slow the machine.
+    wait_for(&answered, 1);
     write_index(&f.config.index, 2);
-    std::thread::sleep(Duration::from_millis(1000));
+    std::thread::sleep(Duration::from_millis(300));
+    let swapped = answered.iter().map(|a| a.load(Ordering::Relaxed)).max();
+    wait_for(&answered, swapped.unwrap_or(0) + 3);
     stop.store(true, Ordering::Relaxed);
     for client in clients {
         let answers = client.join().expect("client");
