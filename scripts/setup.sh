@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine that has Rust: installs what is
-# missing (FFmpeg development libraries, clang, pkg-config, ffmpeg, just),
-# then runs the demo on built-in sample data unless --no-demo is given.
+# missing (FFmpeg development libraries, clang, pkg-config, ffmpeg, just,
+# Python's venv and the third-party trace.moe client the end-to-end tests
+# drive), then runs the demo on built-in sample data unless --no-demo is
+# given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
-  libavfilter-dev libavdevice-dev clang libclang-dev pkg-config)
+  libavfilter-dev libavdevice-dev clang libclang-dev pkg-config python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -26,6 +28,14 @@ command -v cargo >/dev/null 2>&1 || { echo "setup: Rust is needed (https://rustu
 if ! command -v just >/dev/null 2>&1; then
   echo "setup: installing just"
   cargo install just --locked --quiet
+fi
+
+# The trace.moe client library the end-to-end tests point at the server.
+venv=tests/.venv
+if ! "$venv/bin/python" -c 'import aiotracemoeapi' >/dev/null 2>&1; then
+  echo "setup: installing aiotracemoeapi into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'aiotracemoeapi==4.0.1'
 fi
 
 if [ "${1:-}" != "--no-demo" ]; then

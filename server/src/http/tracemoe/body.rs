@@ -28,18 +28,20 @@ struct Hit {
     image: String,
 }
 
-/// The AniList id, or with `anilistInfo` the anime's details.
+/// The AniList id, or with `anilistInfo` the anime's details. trace.moe
+/// clients parse the id as a number, never `null`: an anime whose
+/// `anime.json` gives no AniList id is `0`.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 enum Anilist {
-    Id(Option<u32>),
+    Id(u32),
     Info(AnilistInfo),
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AnilistInfo {
-    id: Option<u32>,
+    id: u32,
     id_mal: Option<u32>,
     title: Titles,
     synonyms: Vec<String>,
@@ -84,7 +86,7 @@ fn shape(hit: &SearchHit, index: Option<&Index>) -> Hit {
     Hit {
         anilist: match anime {
             Some(anime) => Anilist::Info(info(anime)),
-            None => Anilist::Id(hit.anilist),
+            None => Anilist::Id(hit.anilist.unwrap_or(0)),
         },
         filename: hit.filename.clone(),
         episode: hit.episode,
@@ -100,7 +102,7 @@ fn shape(hit: &SearchHit, index: Option<&Index>) -> Hit {
 
 fn info(anime: &ArchivedAnime) -> AnilistInfo {
     AnilistInfo {
-        id: anime.anilist_id.as_ref().map(|id| id.to_native()),
+        id: anime.anilist_id.as_ref().map_or(0, |id| id.to_native()),
         id_mal: None,
         title: Titles {
             native: None,

@@ -1,0 +1,5 @@
+//! End-to-end tests across the binaries, one binary with a module per
+//! subject: `indexer build` on generated footage, the real `server`
+//! process on that index, real clients.
+
+mod tracemoe_client;
