@@ -89,19 +89,14 @@ pub fn footage() -> &'static Footage {
         };
         let truth = testkit::library::build(&library, &options).expect("footage generated");
         let index = dir.path().join("index.bin");
-        let out = Command::new(bin("indexer"))
+        let mut build = Command::new(bin("indexer"));
+        build
             .arg("build")
             .arg(&library)
             .arg("-o")
             .arg(&index)
-            .arg("--quiet")
-            .output()
-            .expect("indexer runs");
-        assert!(
-            out.status.success(),
-            "indexer build failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .arg("--quiet");
+        succeed(build, "indexer build");
         Footage {
             _dir: dir,
             library,
@@ -252,6 +247,20 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs `command` to its end; panics with its error output unless it
+/// succeeded.
+pub fn succeed(mut command: Command, what: &str) -> std::process::Output {
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{what} does not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// An HTTP client that never goes through a proxy from the environment.

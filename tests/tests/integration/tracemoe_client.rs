@@ -3,7 +3,7 @@
 //! URL only: upload and URL searches, `anilistID`, `anilistInfo`, `/me`
 //! and a bad key, each parsed by the library and asserted here.
 
-use e2e::{Server, footage, host_file, python};
+use e2e::{Server, footage, host_file, python, succeed};
 use serde_json::Value;
 use std::process::Command;
 
@@ -24,7 +24,8 @@ fn aiotracemoeapi_searches_filters_and_reads_its_quota() {
         .find(|&id| id != anilist)
         .expect("a second anime with an AniList id");
 
-    let out = Command::new(python())
+    let mut client = Command::new(python());
+    client
         .arg(e2e::repo_root().join("tests/tests/integration/tracemoe_client.py"))
         .env("BASE_URL", &server.base)
         .env("SHOT", &file)
@@ -32,20 +33,11 @@ fn aiotracemoeapi_searches_filters_and_reads_its_quota() {
         .env("KEY", &key)
         .env("ANILIST_ID", anilist.to_string())
         .env("OTHER_ANILIST_ID", other.to_string())
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("ALL_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("all_proxy")
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "the client failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env("NO_PROXY", "127.0.0.1,localhost");
+    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
+        client.env_remove(proxy).env_remove(proxy.to_lowercase());
+    }
+    let out = succeed(client, "the trace.moe client");
     let parsed: Value = serde_json::from_slice(&out.stdout).expect("the script's JSON");
 
     let right = |hit: &Value| {
