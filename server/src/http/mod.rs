@@ -122,6 +122,7 @@ pub fn create_app(
         // No client address in the log: like the database, it keeps none.
         .wrap(Logger::new("\"%r\" %s %b %Dms"))
         .service(resource("/api/health").route(web::get().to(health::health)))
+        .service(resource("/api/openapi.json").route(web::get().to(openapi)))
         .service(resource("/api/anime/search").route(web::post().to(search::search)))
         .service(
             resource("/api/anime/searches/{search_id}/confirm")
@@ -154,6 +155,17 @@ where
 {
     let (store, clock) = (state.store.clone(), state.clock.clone());
     Ok(web::block(move || f(&store.get(), clock.as_ref())).await??)
+}
+
+/// The OpenAPI 3.1 document of both faces, kept by hand beside the
+/// routes; `tests/integration/openapi.rs` fails when a route, a response
+/// field or an error code is in one and not the other.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
 }
 
 /// A resource that answers a wrong method with 405 in the JSON body.

@@ -15,6 +15,8 @@ mod health;
 
 mod config;
 
+mod openapi;
+
 mod store;
 
 mod tracemoe;
