@@ -312,7 +312,7 @@ impl Hasher {
     }
 
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
-        let d = shared::query::frame_descriptor(gray);
+        let d = shared::descriptor::frame_descriptor(gray);
         let flat = d.is_flat();
         let code = if flat { FrameCode::default() } else { d.code };
         let same = match self.last_kept {

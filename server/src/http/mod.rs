@@ -46,7 +46,7 @@ pub struct AppState {
     /// Searches decoding or scanning at once: one per core, so a burst
     /// queues instead of thrashing and the async workers stay free.
     pub search_slots: Semaphore,
-    pub decode_limits: shared::query::DecodeLimits,
+    pub decode_limits: shared::DecodeLimits,
     /// Now, for quotas, sessions and the search log (manual in tests).
     pub clock: Arc<dyn Clock>,
     pub passwords: accounts::PasswordPolicy,
@@ -72,7 +72,7 @@ impl AppState {
                 guest_daily_limit: config.guest_daily_limit,
             },
             search_slots: Semaphore::new(cores),
-            decode_limits: shared::query::DecodeLimits::default(),
+            decode_limits: shared::DecodeLimits::default(),
             passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
             auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
             clock,

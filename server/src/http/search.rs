@@ -98,7 +98,7 @@ async fn run_search(
         .map_err(ApiError::internal)?;
     let limits = state.decode_limits;
     web::block(move || {
-        let image = shared::query::decode_image(&bytes, &limits)?;
+        let image = shared::image_decode::decode_image(&bytes, &limits)?;
         drop(bytes);
         Ok(shared::query::search_image(&index, &image, &options))
     })
