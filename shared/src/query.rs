@@ -9,9 +9,16 @@ use crate::descriptor::{self, MARGIN};
 use crate::gray::Gray;
 use crate::index::Index;
 use crate::search::{self, Probe};
+use std::ops::RangeInclusive;
 
 /// Crops per side the query tries, beside none.
 const CROP_HYPOTHESES: [f32; 2] = [0.02, 0.04];
+
+/// How many answers a search may return: the `limit` the HTTP API and
+/// `indexer query` accept. `QueryOptions::limit` is clamped to it.
+pub const RESULT_LIMITS: RangeInclusive<usize> = 1..=5;
+/// How many answers a search returns when no limit is given.
+pub const DEFAULT_RESULT_LIMIT: usize = 5;
 
 #[derive(Clone, Debug)]
 pub struct QueryOptions {
@@ -25,7 +32,7 @@ impl Default for QueryOptions {
         QueryOptions {
             cut_borders: true,
             anilist_id: None,
-            limit: 5,
+            limit: DEFAULT_RESULT_LIMIT,
         }
     }
 }
@@ -125,7 +132,9 @@ pub fn search_probes(
         }
         _ => search::exact(index, probes, keep),
     };
-    let limit = opts.limit.clamp(1, 5);
+    let limit = opts
+        .limit
+        .clamp(*RESULT_LIMITS.start(), *RESULT_LIMITS.end());
     search::group(index, &hits, limit)
         .iter()
         .map(|c| shape(index, c))

@@ -12,7 +12,7 @@ use crate::store::quota::{self, ChargeError, Refusal};
 use crate::store::searches::{self, NewSearch};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
-use shared::query::QueryOptions;
+use shared::query::{DEFAULT_RESULT_LIMIT, QueryOptions, RESULT_LIMITS};
 use shared::{Index, SearchHit};
 use std::sync::Arc;
 
@@ -51,12 +51,13 @@ pub async fn search(
 }
 
 fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {
+    let limits = *RESULT_LIMITS.start() as u64..=*RESULT_LIMITS.end() as u64;
     let limit = integer(
         ErrorCode::InvalidLimit,
         "limit",
         p.limit.as_deref(),
-        1..=5,
-        5,
+        limits,
+        DEFAULT_RESULT_LIMIT as u64,
     )?;
     let anilist_id = match p.anilist_id.as_deref() {
         None | Some("") => None,
