@@ -1,25 +1,22 @@
 //! Decodes one video with FFmpeg and turns it into kept frames: every
 //! frame is timed (`clock`), reduced to the work image straight from its
 //! luma plane (`pixels`), hashed, and dropped when it looks the same as the
-//! last kept frame (held drawings), so each kept frame stands for the time
-//! span until the next.
+//! last kept frame (`keep`: held drawings), so each kept frame stands for
+//! the time span until the next. This file is the FFmpeg plumbing: streams,
+//! the decoder, the send-packet/receive-frame loop and the hashing thread.
 
 mod clock;
+mod keep;
 mod pixels;
 
 use clock::Clock;
 use ffmpeg::media::Type;
 use ffmpeg_next as ffmpeg;
+use keep::Hashed;
 use pixels::WorkImages;
 use shared::Gray;
 use shared::descriptor::{FrameCode, frame_descriptor};
 use std::path::Path;
-
-/// Frames closer than this to the last kept frame are the same drawing.
-pub const SAME_DRAWING: u32 = 5;
-/// Luma samples (columns, rows) compared to spot a repeated frame; a mean
-/// difference of one level or less is codec noise on a held drawing.
-const REPEAT_GRID: (usize, usize) = (64, 36);
 
 #[derive(Debug, thiserror::Error)]
 pub enum VideoError {
@@ -160,12 +157,12 @@ fn open_decoder(
     context.decoder().video().map_err(err)
 }
 
-/// Hashes frames and keeps one per held drawing.
+/// Hashes frames and keeps one per held drawing, by the rules in `keep`.
 #[derive(Default)]
 struct Hasher {
     work_images: WorkImages,
     out: IndexedVideo,
-    last_kept: Option<(FrameCode, bool)>,
+    last_kept: Option<Hashed>,
     last_samples: Vec<u8>,
 }
 
@@ -180,35 +177,15 @@ impl Hasher {
         Ok(())
     }
 
-    /// A held drawing repeats the last hashed frame up to codec noise: a sparse
-    /// grid of luma samples tells it for a fraction of the cost of hashing.
+    /// Whether the frame repeats the last hashed one (see `keep::is_repeat`);
+    /// only frames with an 8-bit luma plane are sampled.
     fn is_repeat(&mut self, frame: &ffmpeg::frame::Video) -> bool {
         if !pixels::has_8bit_luma_plane(frame.format()) {
             return false;
         }
-        let (w, h, stride) = (
-            frame.width() as usize,
-            frame.height() as usize,
-            frame.stride(0),
-        );
-        let plane = frame.data(0);
-        let samples: Vec<u8> = (0..REPEAT_GRID.1)
-            .flat_map(|j| (0..REPEAT_GRID.0).map(move |i| (i, j)))
-            .map(|(i, j)| {
-                let (x, y) = (
-                    (2 * i + 1) * w / (2 * REPEAT_GRID.0),
-                    (2 * j + 1) * h / (2 * REPEAT_GRID.1),
-                );
-                plane[y * stride + x]
-            })
-            .collect();
-        let repeat = self.last_samples.len() == samples.len()
-            && samples
-                .iter()
-                .zip(&self.last_samples)
-                .map(|(&a, &b)| a.abs_diff(b) as u32)
-                .sum::<u32>()
-                <= samples.len() as u32;
+        let (w, h) = (frame.width() as usize, frame.height() as usize);
+        let samples = keep::grid_samples(frame.data(0), w, h, frame.stride(0));
+        let repeat = keep::is_repeat(&samples, &self.last_samples);
         // Compared with the last hashed frame, not the previous one, so a
         // slow fade or pan adds up until it is hashed again.
         if !repeat {
@@ -218,18 +195,12 @@ impl Hasher {
     }
 
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
-        let d = frame_descriptor(gray);
-        let flat = d.is_flat();
-        let code = if flat { FrameCode::default() } else { d.code };
-        let same = match self.last_kept {
-            Some((last, last_flat)) => {
-                last_flat == flat && (flat || last.distance(code) <= SAME_DRAWING)
-            }
-            None => false,
-        };
-        if !same {
-            self.out.frames.push((code, (time * 1000.0).round() as u32));
-            self.last_kept = Some((code, flat));
+        let frame = Hashed::of(&frame_descriptor(gray));
+        if keep::keeps(frame, self.last_kept) {
+            self.out
+                .frames
+                .push((frame.code, (time * 1000.0).round() as u32));
+            self.last_kept = Some(frame);
         }
     }
 }
@@ -239,16 +210,9 @@ fn finish(mut out: IndexedVideo, decoded: f64, declared: f64) -> Result<IndexedV
     if out.decoded_frames == 0 {
         return Err(VideoError::Empty);
     }
-    // Streams often declare a little more than their last frame; a file
-    // cut short stops well before what its container says.
-    if declared > 0.0 && decoded < declared * 0.9 - 2.0 {
+    if keep::is_truncated(decoded, declared) {
         return Err(VideoError::Truncated { decoded, declared });
     }
-    let duration = if declared > 0.0 {
-        declared.max(decoded)
-    } else {
-        decoded
-    };
-    out.duration_ms = (duration * 1000.0).round() as u32;
+    out.duration_ms = (keep::duration(decoded, declared) * 1000.0).round() as u32;
     Ok(out)
 }
