@@ -6,8 +6,7 @@ use actix_web::test::TestRequest;
 use serde_json::{Value, json};
 use server::store::quota::QuotaPolicy;
 use server::store::searches::{NewSearch, record};
-use shared::SearchHit;
-use shared::query::AnimeRef;
+use shared::{AnimeRef, SearchHit};
 
 const ME: &str = "192.0.2.10";
 

@@ -79,7 +79,7 @@ pub fn code_of(seed: u32) -> shared::FrameCode {
         .get(&seed)
         .copied();
     known.unwrap_or_else(|| {
-        let code = shared::query::frame_descriptor(&Gray::from_rgb(&frame(seed))).code;
+        let code = shared::descriptor::frame_descriptor(&Gray::from_rgb(&frame(seed))).code;
         codes
             .lock()
             .unwrap_or_else(|p| p.into_inner())
