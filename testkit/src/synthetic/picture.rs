@@ -75,7 +75,7 @@ pub fn frame(seed: u64) -> RgbImage {
 pub fn frame_code(seed: u64) -> FrameCode {
     static CODES: OnceLock<Mutex<HashMap<u64, FrameCode>>> = OnceLock::new();
     cached(&CODES, seed, || {
-        shared::query::frame_descriptor(&Gray::from_rgb(&frame(seed))).code
+        shared::descriptor::frame_descriptor(&Gray::from_rgb(&frame(seed))).code
     })
 }
 
