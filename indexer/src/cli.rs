@@ -1,6 +1,8 @@
 //! Command-line arguments of `indexer`.
 
+use clap::builder::RangedI64ValueParser;
 use clap::{Parser, Subcommand};
+use shared::query::{DEFAULT_RESULT_LIMIT, RESULT_LIMITS};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -52,7 +54,36 @@ pub enum Command {
         #[arg(long)]
         anilist_id: Option<u32>,
         /// Candidates per image, 1 to 5.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=5))]
-        limit: u8,
+        #[arg(long, default_value_t = DEFAULT_RESULT_LIMIT, value_parser = limit_parser())]
+        limit: usize,
     },
+}
+
+/// `--limit` accepts what the server's `limit` accepts.
+fn limit_parser() -> RangedI64ValueParser<usize> {
+    RangedI64ValueParser::new().range(*RESULT_LIMITS.start() as i64..=*RESULT_LIMITS.end() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limit(args: &[&str]) -> Result<usize, clap::Error> {
+        let argv = ["indexer", "query", "index.bin", "shot.png"];
+        match Cli::try_parse_from(argv.iter().chain(args))?.command {
+            Command::Query { limit, .. } => Ok(limit),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn limit_takes_the_servers_range_and_default() {
+        assert_eq!(limit(&[]).unwrap(), 5);
+        assert_eq!(limit(&["--limit", "1"]).unwrap(), 1);
+        assert_eq!(limit(&["--limit", "5"]).unwrap(), 5);
+        for refused in ["0", "6"] {
+            let err = limit(&["--limit", refused]).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        }
+    }
 }

@@ -53,7 +53,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
             let opts = shared::QueryOptions {
                 cut_borders: !no_cut_borders,
                 anilist_id,
-                limit: limit as usize,
+                limit,
             };
             query::run(&index, &images, &opts, json)
         }

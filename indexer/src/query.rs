@@ -3,8 +3,9 @@
 
 use crate::exit;
 use serde::Serialize;
-use shared::query::{DecodeLimits, SearchHit, decode_image, search_image};
-use shared::{Index, QueryOptions};
+use shared::image_decode::{DecodeLimits, decode_image};
+use shared::query::search_image;
+use shared::{Index, QueryOptions, SearchHit};
 use std::path::{Path, PathBuf};
 
 #[derive(Serialize)]

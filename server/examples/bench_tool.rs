@@ -3,8 +3,10 @@
 //! code is planted in it, and time the search alone (decode + search,
 //! no HTTP) for comparison with the end-to-end numbers.
 
+use shared::descriptor::frame_descriptor;
+use shared::image_decode::{DecodeLimits, decode_image};
 use shared::index::{Anime, Video, write_atomically};
-use shared::query::{DecodeLimits, QueryOptions, decode_image, frame_descriptor, search_image};
+use shared::query::{QueryOptions, search_image};
 use shared::{FrameCode, Gray, Index, IndexBuilder};
 use std::path::Path;
 use std::time::Instant;

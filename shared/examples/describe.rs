@@ -5,8 +5,8 @@ fn main() {
     for path in std::env::args().skip(1) {
         let img = image::open(&path).expect("readable image").to_rgb8();
         let gray = shared::Gray::from_rgb(&img);
-        let area = shared::query::described_area(&gray);
-        let d = shared::query::frame_descriptor(&gray);
+        let area = shared::descriptor::described_area(&gray);
+        let d = shared::descriptor::frame_descriptor(&gray);
         println!(
             "{path}: {}x{} energy {:.2} flat {} code {:016x}{:08x} area {:.0},{:.0}-{:.0},{:.0}",
             gray.width,

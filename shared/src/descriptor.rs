@@ -10,6 +10,10 @@ use crate::dct::{self, K, N};
 use crate::gray::Gray;
 use std::sync::OnceLock;
 
+mod frame;
+
+pub use frame::{MARGIN, described_area, frame_descriptor};
+
 /// Number of bits in a code.
 pub const BITS: u32 = 96;
 /// Bytes a code takes in the index.

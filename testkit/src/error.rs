@@ -32,6 +32,8 @@ pub enum Error {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error(transparent)]
+    Index(#[from] shared::IndexError),
     #[error("{0}")]
     Invalid(String),
 }

@@ -29,6 +29,13 @@ pub fn ffmpeg() -> Command {
     cmd
 }
 
+/// Runs a quiet `ffmpeg` with `args` and then the output file `out`, replacing it if it exists.
+pub fn write(args: &[&str], out: &Path) -> Result<()> {
+    let mut cmd = ffmpeg();
+    cmd.arg("-y").args(args).arg(out);
+    run(cmd, out).map(drop)
+}
+
 /// What ffprobe prints of `entries` of the first video stream of `file`,
 /// in output format `format`.
 fn ffprobe(file: &Path, entries: &str, format: &str) -> Result<String> {

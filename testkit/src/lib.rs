@@ -9,8 +9,13 @@
 //! - [`library`]: folders of episodes in release naming conventions plus `truth.json`.
 //! - [`distort`] and [`queries`]: screenshot classes and query sets with the acceptable answers.
 //!
+//! Beside the footage, the small fixtures every crate's tests share: [`clips`] (lavfi videos of
+//! any codec and container, made by [`ffmpeg`]) and [`synthetic`] (an index of chosen anime,
+//! videos and frame codes, with random codes and pictures).
+//!
 //! Everything is a pure function of the seed; only the encoded bytes depend on the ffmpeg build.
 
+pub mod clips;
 pub mod distort;
 pub mod episode;
 mod error;
@@ -20,5 +25,6 @@ pub mod library;
 pub mod picture;
 pub mod queries;
 pub mod rng;
+pub mod synthetic;
 
 pub use error::{Error, Result};

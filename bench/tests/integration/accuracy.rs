@@ -4,7 +4,8 @@
 //! come back confident. The full numbers come from `just eval`.
 
 use bench::judge::is_right;
-use shared::query::{DecodeLimits, decode_image, search_image};
+use shared::image_decode::{DecodeLimits, decode_image};
+use shared::query::search_image;
 use shared::{Index, QueryOptions};
 use std::path::Path;
 use testkit::distort::Class;

@@ -49,7 +49,7 @@ pub struct AppState {
     pub search_slots: Semaphore,
     /// How many permits `search_slots` has (trace.moe's `/me` shows it).
     pub search_concurrency: usize,
-    pub decode_limits: shared::query::DecodeLimits,
+    pub decode_limits: shared::DecodeLimits,
     /// Now, for quotas, sessions and the search log (manual in tests).
     pub clock: Arc<dyn Clock>,
     pub passwords: accounts::PasswordPolicy,
@@ -76,7 +76,7 @@ impl AppState {
             },
             search_slots: Semaphore::new(cores),
             search_concurrency: cores,
-            decode_limits: shared::query::DecodeLimits::default(),
+            decode_limits: shared::DecodeLimits::default(),
             passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
             auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
             clock,

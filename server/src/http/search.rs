@@ -13,7 +13,7 @@ use crate::store::quota::{self, ChargeError, Refusal};
 use crate::store::searches::{self, NewSearch};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
-use shared::query::QueryOptions;
+use shared::query::{DEFAULT_RESULT_LIMIT, QueryOptions, RESULT_LIMITS};
 use shared::{Index, SearchHit};
 use std::sync::Arc;
 
@@ -77,12 +77,13 @@ pub(super) async fn perform(
 }
 
 fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {
+    let limits = *RESULT_LIMITS.start() as u64..=*RESULT_LIMITS.end() as u64;
     let limit = integer(
         ErrorCode::InvalidLimit,
         "limit",
         p.limit.as_deref(),
-        1..=5,
-        5,
+        limits,
+        DEFAULT_RESULT_LIMIT as u64,
     )?;
     let anilist_id = match p.anilist_id.as_deref() {
         None | Some("") => None,
@@ -124,7 +125,7 @@ async fn run_search(
         .map_err(ApiError::internal)?;
     let limits = state.decode_limits;
     web::block(move || {
-        let image = shared::query::decode_image(&bytes, &limits)?;
+        let image = shared::image_decode::decode_image(&bytes, &limits)?;
         drop(bytes);
         Ok(shared::query::search_image(&index, &image, &options))
     })

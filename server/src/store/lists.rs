@@ -4,7 +4,7 @@
 use super::StoreError;
 use rusqlite::{Connection, params};
 use serde::Serialize;
-use shared::query::AnimeRef;
+use shared::AnimeRef;
 
 /// One confirmed public search, as the public may see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,8 +6,7 @@ use actix_web::test::TestRequest;
 use serde_json::{Value, json};
 use server::store::quota::QuotaPolicy;
 use server::store::searches::{NewSearch, record};
-use shared::SearchHit;
-use shared::query::AnimeRef;
+use shared::{AnimeRef, SearchHit};
 
 const ME: &str = "192.0.2.10";
 
@@ -103,7 +102,7 @@ async fn refuses_bad_confirmations() {
 async fn refuses_to_confirm_a_search_without_results() {
     let f = Fixture::new();
     let app = app(f.state()).await;
-    let (status, body, _) = call(&app, upload(&jpeg(40)), ME).await;
+    let (status, body, _) = call(&app, upload(&jpeg(NOT_INDEXED)), ME).await;
     assert_eq!((status.as_u16(), body["result"].clone()), (200, json!([])));
     let id = body["searchId"].as_str().unwrap();
     let (status, body, _) = call(&app, confirm(id, json!({"resultIndex": 0})), ME).await;

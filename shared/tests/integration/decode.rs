@@ -5,7 +5,7 @@
 use image::{GrayImage, ImageEncoder, RgbImage};
 use shared::QueryError;
 use shared::gray::WORK_WIDTH;
-use shared::query::{DecodeLimits, decode_image};
+use shared::image_decode::{DecodeLimits, decode_image};
 
 fn picture(w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {

@@ -2,66 +2,37 @@
 //! the five slots, and a near tie between two anime is never confident.
 
 use shared::descriptor::FrameCode;
-use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+use shared::index::{Anime, Index};
 use shared::search::{self, Candidate, Probe};
-
-/// A code with about half its bits set, different for every `seed`.
-fn code(seed: u64) -> FrameCode {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut bits = 0u128;
-    for _ in 0..2 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        bits = bits << 64 | x as u128;
-    }
-    FrameCode::from_u128(bits & ((1 << 96) - 1))
-}
-
-/// `c` with its lowest `n` bits flipped.
-fn flip(c: FrameCode, n: u32) -> FrameCode {
-    FrameCode::from_u128(c.to_u128() ^ ((1u128 << n) - 1))
-}
-
-fn anime(id: u32) -> Anime {
-    let name = format!("Anime {id}");
-    Anime {
-        id,
-        folder: name.clone(),
-        title: name,
-        anilist_id: None,
-        is_adult: false,
-        synonyms: vec![],
-    }
-}
+use testkit::rng::Rng;
+use testkit::synthetic::{VideoFrames, anime, flip_lowest, random_code, video, write_index};
 
 /// A video: anime id, episode, and its frames (code, time in ms).
 type VideoOf = (u32, u32, Vec<(FrameCode, u32)>);
 
-/// Writes an index of these videos and opens it.
+/// Writes an index of these videos (anime "Anime ID" in the order they
+/// first appear) and opens it.
 fn index_of(dir: &std::path::Path, videos: &[VideoOf]) -> Index {
-    let path = dir.join("index.bin");
-    let mut builder = IndexBuilder::new();
-    let mut ids = Vec::new();
-    for (id, episode, frames) in videos {
+    let mut ids: Vec<u32> = Vec::new();
+    for (id, _, _) in videos {
         if !ids.contains(id) {
             ids.push(*id);
-            builder.add_anime(anime(*id));
         }
-        let position = ids.iter().position(|i| i == id).unwrap() as u32;
-        let video = Video {
-            path: format!("Anime {id}/{episode}.mkv"),
-            anime: position,
-            episode: Some(*episode),
-            duration_ms: 60_000,
-            size: 1,
-            mtime_ns: 1,
-            first_frame: 0,
-            frame_count: 0,
-        };
-        builder.add_video(video, frames);
     }
-    write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+    let shows: Vec<Anime> = ids
+        .iter()
+        .map(|&id| anime(id, &format!("Anime {id}")))
+        .collect();
+    let videos: Vec<VideoFrames> = videos
+        .iter()
+        .map(|(id, episode, frames)| {
+            let position = ids.iter().position(|i| i == id).unwrap() as u32;
+            let path = format!("Anime {id}/{episode}.mkv");
+            (video(&path, position, *episode), frames.clone())
+        })
+        .collect();
+    let path = dir.join("index.bin");
+    write_index(&path, &shows, &videos).unwrap();
     Index::open(&path).unwrap()
 }
 
@@ -86,7 +57,8 @@ fn anime_of(index: &Index, c: &Candidate) -> u32 {
 #[test]
 fn a_shot_repeated_in_every_episode_takes_one_slot() {
     let dir = tempfile::tempdir().unwrap();
-    let opening = code(1);
+    let mut rng = Rng::new(1);
+    let opening = random_code(&mut rng);
     // Three episodes show the opening shot at 10 s, each followed by its own
     // scene; four other anime have a frame 6 to 12 bits away.
     let mut videos: Vec<VideoOf> = (1..=3)
@@ -94,12 +66,12 @@ fn a_shot_repeated_in_every_episode_takes_one_slot() {
             (
                 1,
                 ep,
-                vec![(opening, 10_000), (code(10 + ep as u64), 12_000)],
+                vec![(opening, 10_000), (random_code(&mut rng), 12_000)],
             )
         })
         .collect();
     for i in 0..4 {
-        videos.push((2 + i, 1, vec![(flip(opening, 6 + 2 * i), 5_000)]));
+        videos.push((2 + i, 1, vec![(flip_lowest(opening, 6 + 2 * i), 5_000)]));
     }
     let index = index_of(dir.path(), &videos);
 
@@ -116,12 +88,12 @@ fn a_shot_repeated_in_every_episode_takes_one_slot() {
 #[test]
 fn a_near_tie_with_another_anime_is_not_confident() {
     let dir = tempfile::tempdir().unwrap();
-    let card = code(2);
+    let card = random_code(&mut Rng::new(2));
     // Two anime with near-identical frames (a plain card, a logo): the query
     // is 2 bits from one and 4 from the other.
-    let index = two_anime(dir.path(), card, flip(card, 6));
+    let index = two_anime(dir.path(), card, flip_lowest(card, 6));
 
-    let found = answers(&index, flip(card, 2));
+    let found = answers(&index, flip_lowest(card, 2));
 
     assert_eq!(found[0].distance, 2);
     assert_eq!(anime_of(&index, &found[0]), 1);
@@ -132,11 +104,11 @@ fn a_near_tie_with_another_anime_is_not_confident() {
 #[test]
 fn a_clear_answer_stays_confident() {
     let dir = tempfile::tempdir().unwrap();
-    let scene = code(3);
+    let scene = random_code(&mut Rng::new(3));
     // The other anime's nearest frame is 10 bits further than the answer.
-    let index = two_anime(dir.path(), scene, flip(scene, 14));
+    let index = two_anime(dir.path(), scene, flip_lowest(scene, 14));
 
-    let found = answers(&index, flip(scene, 4));
+    let found = answers(&index, flip_lowest(scene, 4));
 
     assert_eq!(found[0].distance, 4);
     assert!(found[0].similarity >= 0.9, "{found:?}");

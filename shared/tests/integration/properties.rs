@@ -5,8 +5,9 @@ use proptest::prelude::*;
 use shared::Gray;
 use shared::borders::Rect;
 use shared::descriptor::{FrameCode, describe};
-use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
+use shared::index::Index;
 use shared::search::{self, Probe};
+use testkit::synthetic::{anime, video, write_index};
 
 fn code() -> impl Strategy<Value = FrameCode> {
     (any::<u64>(), any::<u32>()).prop_map(|(lo, hi)| FrameCode { lo, hi })
@@ -93,22 +94,18 @@ proptest! {
     fn index_round_trips_codes_and_times(videos in prop::collection::vec(prop::collection::vec((code(), 0u32..200_000), 0..40), 1..5)) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.bin");
-        let mut builder = IndexBuilder::new();
-        let anime = builder.add_anime(Anime { id: 1, folder: "A".into(), title: "A".into(), anilist_id: None, is_adult: false, synonyms: vec![] });
         let mut expected = Vec::new();
         for (i, frames) in videos.iter().enumerate() {
             let mut frames = frames.clone();
             frames.sort_by_key(|f| f.1);
             frames.dedup_by_key(|f| f.1);
-            let video = Video { path: format!("A/{i}.mkv"), anime, episode: Some(i as u32), duration_ms: 300_000, size: 1, mtime_ns: 2, first_frame: 0, frame_count: 0 };
-            builder.add_video(video, &frames);
-            expected.push(frames);
+            expected.push((video(&format!("A/{i}.mkv"), 0, i as u32), frames));
         }
-        write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+        write_index(&path, &[anime(1, "A")], &expected).unwrap();
         let index = Index::open(&path).unwrap();
         index.verify().unwrap();
         let codes = index.codes_in_frame_order();
-        for (i, frames) in expected.iter().enumerate() {
+        for (i, (_, frames)) in expected.iter().enumerate() {
             let times = index.times_ms(i);
             let first = index.frame_range(i).start as usize;
             // Every original frame is there at its time (gaps longer than a
@@ -135,12 +132,8 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.bin");
-        let mut builder = IndexBuilder::new();
-        let anime = builder.add_anime(Anime { id: 1, folder: "A".into(), title: "A".into(), anilist_id: None, is_adult: false, synonyms: vec![] });
         let frames: Vec<(FrameCode, u32)> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32 * 100)).collect();
-        let video = Video { path: "A/1.mkv".into(), anime, episode: Some(1), duration_ms: 300_000, size: 1, mtime_ns: 2, first_frame: 0, frame_count: 0 };
-        builder.add_video(video, &frames);
-        write_atomically(&path, &builder.finish(), "test", 0).unwrap();
+        write_index(&path, &[anime(1, "A")], &[(video("A/1.mkv", 0, 1), frames)]).unwrap();
         let index = Index::open(&path).unwrap();
         let target = codes[pick.index(codes.len())];
         prop_assume!(target != FrameCode::default());
