@@ -61,6 +61,7 @@ bench-scale *ARGS:
 # latency of 720p and 1080p JPEG uploads against the same searches made
 # in-process, start-up, memory; rewrites its section of docs/BENCHMARKS.md.
 # `--frames 1e7`, `--seconds 60` and `--connections 8` change the run.
+# One build of both, so that reqwest is built once with the features of both.
 bench-server *ARGS:
-    cargo build --release -p server
-    cargo run --release -p bench --bin server-load -- --write docs/BENCHMARKS.md {{ARGS}}
+    cargo build --release -p server -p bench --bin server --bin server-load
+    ./target/release/server-load --write docs/BENCHMARKS.md {{ARGS}}
