@@ -1,9 +1,11 @@
 //! The generated footage measurements run on: a library to index, a second
-//! library kept out of the index, and distorted screenshots of both. Made
-//! once per work folder and reused by later runs.
+//! library kept out of the index, and distorted screenshots of both; or a
+//! single rendered episode in a library of its own. Made once per work
+//! folder and reused by later runs.
 
 use std::path::{Path, PathBuf};
 use testkit::distort::Class;
+use testkit::episode::{AnimeSpec, Codec, Fps, Profile, encode};
 use testkit::library::{LibraryOptions, SizeProfile};
 
 /// How much footage and how many screenshots.
@@ -62,7 +64,6 @@ pub fn prepare(work: &Path, size: &FixtureSize) -> anyhow::Result<Fixtures> {
         other: work.join("unindexed"),
         queries: work.join("queries"),
     };
-    let tk = |e: testkit::Error| anyhow::anyhow!("{e}");
     let options = |(anime, episodes, seconds): (usize, u32, f64), seed| LibraryOptions {
         anime,
         episodes,
@@ -71,15 +72,9 @@ pub fn prepare(work: &Path, size: &FixtureSize) -> anyhow::Result<Fixtures> {
         profile: size.profile,
         jobs: 2,
     };
-    if !f.lib.join("truth.json").exists() {
-        eprintln!("generating the indexed library in {}", f.lib.display());
-        let main = (size.anime, size.episodes, size.seconds);
-        testkit::library::build(&f.lib, &options(main, size.seed)).map_err(tk)?;
-    }
-    if !f.other.join("truth.json").exists() {
-        eprintln!("generating the un-indexed library in {}", f.other.display());
-        testkit::library::build(&f.other, &options(size.other, size.seed + 1)).map_err(tk)?;
-    }
+    let main = (size.anime, size.episodes, size.seconds);
+    generate_library(&f.lib, &options(main, size.seed))?;
+    generate_library(&f.other, &options(size.other, size.seed + 1))?;
     if !f.queries.join("queries.json").exists() {
         eprintln!("cutting {} screenshots per class", size.per_class);
         let opts = testkit::queries::QueryOptions {
@@ -91,6 +86,19 @@ pub fn prepare(work: &Path, size: &FixtureSize) -> anyhow::Result<Fixtures> {
         testkit::queries::make(&f.lib, &f.queries, &opts, Some(&f.other)).map_err(tk)?;
     }
     Ok(f)
+}
+
+/// Generates a testkit library in `dir` unless its `truth.json` is there.
+pub fn generate_library(dir: &Path, options: &LibraryOptions) -> anyhow::Result<()> {
+    if !dir.join("truth.json").exists() {
+        eprintln!("generating a library in {}", dir.display());
+        testkit::library::build(dir, options).map_err(tk)?;
+    }
+    Ok(())
+}
+
+fn tk(e: testkit::Error) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
 }
 
 /// Indexes `lib` into `index` with the indexer library, from scratch.
@@ -108,4 +116,48 @@ pub fn build_index(lib: &Path, index: &Path) -> anyhow::Result<indexer::build::B
         report.skipped
     );
     Ok(report)
+}
+
+/// Renders episode 1 of generated anime `anime` (of `seed`), `seconds`
+/// long, at `size` as H.264 MP4 into `path`, unless it is there already.
+/// Encodes beside it first, so an interrupted run leaves no half file.
+pub fn render_episode(
+    path: &Path,
+    (anime, seed): (usize, u64),
+    seconds: f64,
+    size: (u32, u32),
+) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    eprintln!("rendering a {seconds} s {}x{} episode", size.0, size.1);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let partial = path.with_file_name(format!("partial-{name}"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let spec = AnimeSpec::generate(anime, seed, 1, seconds, Fps::NTSC_FILM);
+    let profile = Profile::for_codec(Codec::H264);
+    encode(&spec, 0, size, &profile, &partial).map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::rename(&partial, path)?;
+    Ok(())
+}
+
+/// A library in `lib` of one anime folder, `title`, holding `episode`
+/// (hard-linked, else copied) under the name `file_name`. Returns the
+/// episode's path inside the library.
+pub fn one_episode_library(
+    lib: &Path,
+    title: &str,
+    episode: &Path,
+    file_name: &str,
+) -> anyhow::Result<PathBuf> {
+    let dir = lib.join(title);
+    std::fs::create_dir_all(&dir)?;
+    let link = dir.join(file_name);
+    if !link.exists() {
+        std::fs::hard_link(episode, &link)
+            .or_else(|_| std::fs::copy(episode, &link).map(|_| ()))?;
+    }
+    Ok(link)
 }

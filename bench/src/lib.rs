@@ -1,10 +1,14 @@
-//! Shared pieces of the `eval`, `bench` and `scale` programs and their
-//! tests: the generated fixtures, how answers are judged, realistic
-//! synthetic codes, the scale measurement, and report helpers.
+//! Shared pieces of the `eval`, `bench`, `scale` and `server-load`
+//! programs and their tests: the generated fixtures, how answers are
+//! judged, realistic synthetic codes, the scale and server measurements,
+//! the server process and the load on it, and report helpers.
 
 pub mod fixtures;
 pub mod judge;
+pub mod load;
 pub mod report;
 pub mod scale;
+pub mod serve;
+pub mod server_load;
 pub mod stats;
 pub mod synth;

@@ -1,5 +1,6 @@
 //! What the benchmark reports share: the date, the machine, the binaries
-//! they run, and replacing one marked section of docs/BENCHMARKS.md.
+//! they run, frame counts as their command lines write them, and replacing
+//! one marked section of docs/BENCHMARKS.md.
 
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -59,4 +60,21 @@ pub fn markers(name: &str) -> (String, String) {
         format!("<!-- bench:{name}:begin -->"),
         format!("<!-- bench:{name}:end -->"),
     )
+}
+
+/// `1000000`, `1e6` or `10^6`.
+pub fn parse_count(s: &str) -> anyhow::Result<u64> {
+    let s = s.trim();
+    let value = if let Some((m, e)) = s.split_once(['e', '^']) {
+        let m: f64 = if m == "10" && s.contains('^') {
+            1.0
+        } else {
+            m.parse()?
+        };
+        m * 10f64.powi(e.parse()?)
+    } else {
+        s.parse::<f64>()?
+    };
+    anyhow::ensure!((1.0..=4e9).contains(&value), "{s}: not a frame count");
+    Ok(value as u64)
 }

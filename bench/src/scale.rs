@@ -7,16 +7,17 @@
 
 use crate::fixtures::{self, FixtureSize, Fixtures};
 use crate::judge::is_right;
+use crate::load::{SearchClient, Upload};
+use crate::serve::Server;
 use crate::stats::percentile;
 use crate::synth::{self, Pool};
 use anyhow::Context;
 use shared::image_decode::{DecodeLimits, decode_image};
-use shared::index::{IndexBuilder, write_atomically};
+use shared::index::write_atomically;
 use shared::query::{self, Method, QueryOptions};
 use shared::search::{Budget, Probe};
 use shared::{Index, SearchHit};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use testkit::library::Truth;
 use testkit::queries::{Query, QuerySet};
@@ -128,10 +129,7 @@ fn measure(
 ) -> anyhow::Result<Row> {
     let path = opts.work.join(format!("index-{size}.bin"));
     let started = Instant::now();
-    let mut builder = IndexBuilder::new();
-    copy_index(&mut builder, real);
-    synth::fill(&mut builder, pool, size, opts.seed ^ size);
-    let data = builder.finish();
+    let data = synth::with_distractors(real, pool, size, opts.seed ^ size);
     let synth = started.elapsed();
     let started = Instant::now();
     write_atomically(&path, &data, "bench", 0)?;
@@ -158,48 +156,11 @@ fn measure(
     };
     search_all(&index, truth, shots, &opts.budgets, &mut row);
     if let Some(server) = &opts.server {
-        row.server = Some(serve(
-            server,
-            &path,
-            &opts.work,
-            shots,
-            opts.server_queries,
-        )?);
+        row.server = Some(serve(server, &path, shots, opts.server_queries)?);
     }
     drop(index);
     std::fs::remove_file(&path)?;
     Ok(row)
-}
-
-/// Copies every anime and video of `index` into `builder`.
-fn copy_index(builder: &mut IndexBuilder, index: &Index) {
-    let codes = index.codes_in_frame_order();
-    let mut positions = Vec::new();
-    for a in index.anime() {
-        positions.push(builder.add_anime(shared::index::Anime {
-            id: a.id.to_native(),
-            folder: a.folder.to_string(),
-            title: a.title.to_string(),
-            anilist_id: a.anilist_id.as_ref().map(|x| x.to_native()),
-            is_adult: a.is_adult,
-            synonyms: a.synonyms.iter().map(|s| s.to_string()).collect(),
-        }));
-    }
-    for (i, v) in index.videos().iter().enumerate() {
-        let r = index.frame_range(i);
-        let video = shared::index::Video {
-            path: v.path.to_string(),
-            anime: positions[v.anime.to_native() as usize],
-            episode: v.episode.as_ref().map(|e| e.to_native()),
-            duration_ms: v.duration_ms.to_native(),
-            size: v.size.to_native(),
-            mtime_ns: v.mtime_ns.to_native(),
-            first_frame: 0,
-            frame_count: 0,
-        };
-        let codes = &codes[r.start as usize..r.end as usize];
-        builder.add_video_columns(video, codes, &index.deltas(i));
-    }
 }
 
 /// Screenshots whose exact scan is timed on its own (the scan of the
@@ -278,86 +239,24 @@ fn same_answer(got: &SearchHit, exact: &SearchHit) -> bool {
 fn serve(
     server: &Path,
     index: &Path,
-    work: &Path,
     shots: &[Screenshot],
     searches: usize,
 ) -> anyhow::Result<ServerNumbers> {
-    let db = work.join("scale-server.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let port = 18_000 + (std::process::id() % 1000) as u16;
-    let listen = format!("127.0.0.1:{port}");
-    let started = Instant::now();
-    let child = Command::new(server)
-        .arg("--index")
-        .arg(index)
-        .arg("--database")
-        .arg(&db)
-        .args(["--listen", &listen, "--no-guest-quota"])
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .with_context(|| format!("starting {}", server.display()))?;
-    let mut child = KillOnDrop(child);
-    while !health_loaded(&listen) {
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not come up"
-        );
-        if let Some(status) = child.0.try_wait()? {
-            anyhow::bail!("the server exited: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let startup = started.elapsed();
-    let rss_cold_kb = rss_kb(child.0.id())?;
-    let image = work.join("scale-query.jpg");
+    let server = Server::start(server, index)?;
+    let rss_cold_kb = server.rss_kb()?;
+    let client = SearchClient::new(&server.url(""))?;
     for i in 0..searches {
-        std::fs::write(&image, &shots[i % shots.len()].bytes)?;
-        let out = Command::new("curl")
-            .args(["-sf", "-o", "/dev/null", "-F"])
-            .arg(format!("image=@{}", image.display()))
-            .arg(format!("http://{listen}/api/anime/search"))
-            .status()?;
-        anyhow::ensure!(out.success(), "search {i} failed");
+        let upload = Upload::jpeg(&shots[i % shots.len()].bytes);
+        client
+            .search(&upload)
+            .with_context(|| format!("search {i}"))?;
     }
-    let rss_after_kb = rss_kb(child.0.id())?;
     Ok(ServerNumbers {
-        startup,
+        startup: server.startup,
         rss_cold_kb,
-        rss_after_kb,
+        rss_after_kb: server.rss_kb()?,
         searches,
     })
-}
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn health_loaded(listen: &str) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(listen) else {
-        return false;
-    };
-    let request = format!("GET /api/health HTTP/1.0\r\nHost: {listen}\r\n\r\n");
-    let mut body = String::new();
-    s.write_all(request.as_bytes()).is_ok()
-        && s.read_to_string(&mut body).is_ok()
-        && body.contains("\"loaded\":true")
-}
-
-fn rss_kb(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .context("no VmRSS")
 }
 
 /// The Markdown section for docs/BENCHMARKS.md.

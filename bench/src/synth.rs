@@ -1,4 +1,5 @@
-//! Distractor frames in any number, with codes distributed like real ones.
+//! Distractor frames in any number, with codes distributed like real ones,
+//! added to a copy of a really decoded index (`with_distractors`).
 //! Decoding 10^8 frames of footage is out of reach for a benchmark, so the
 //! codes are derived from a pool of really decoded footage (a generated
 //! library the queries do not come from):
@@ -17,7 +18,7 @@
 //!   libraries.
 
 use shared::FrameCode;
-use shared::index::{Anime, Index, IndexBuilder, Video};
+use shared::index::{Anime, Index, IndexBuilder, IndexData, Video};
 use testkit::rng::Rng;
 
 /// Share of shots that are flat frames.
@@ -70,9 +71,49 @@ impl Pool {
     }
 }
 
+/// The index data of every anime and video of `real`, then synthetic
+/// distractors from `pool` until it holds `total` frames.
+pub fn with_distractors(real: &Index, pool: &Pool, total: u64, seed: u64) -> IndexData {
+    let mut builder = IndexBuilder::new();
+    copy_index(&mut builder, real);
+    fill(&mut builder, pool, total, seed);
+    builder.finish()
+}
+
+/// Copies every anime and video of `index` into `builder`.
+fn copy_index(builder: &mut IndexBuilder, index: &Index) {
+    let codes = index.codes_in_frame_order();
+    let mut positions = Vec::new();
+    for a in index.anime() {
+        positions.push(builder.add_anime(Anime {
+            id: a.id.to_native(),
+            folder: a.folder.to_string(),
+            title: a.title.to_string(),
+            anilist_id: a.anilist_id.as_ref().map(|x| x.to_native()),
+            is_adult: a.is_adult,
+            synonyms: a.synonyms.iter().map(|s| s.to_string()).collect(),
+        }));
+    }
+    for (i, v) in index.videos().iter().enumerate() {
+        let r = index.frame_range(i);
+        let video = Video {
+            path: v.path.to_string(),
+            anime: positions[v.anime.to_native() as usize],
+            episode: v.episode.as_ref().map(|e| e.to_native()),
+            duration_ms: v.duration_ms.to_native(),
+            size: v.size.to_native(),
+            mtime_ns: v.mtime_ns.to_native(),
+            first_frame: 0,
+            frame_count: 0,
+        };
+        let codes = &codes[r.start as usize..r.end as usize];
+        builder.add_video_columns(video, codes, &index.deltas(i));
+    }
+}
+
 /// Adds an anime of synthetic videos to `builder` until it holds `total`
 /// frames (at least one video is added).
-pub fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
+fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
     let mut rng = Rng::new(seed);
     let anime = builder.add_anime(Anime {
         id: 1_000_000,

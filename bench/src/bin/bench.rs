@@ -4,6 +4,7 @@
 //! Markdown section and, with `--write`, puts it into docs/BENCHMARKS.md.
 
 use anyhow::Context;
+use bench::fixtures::{one_episode_library, render_episode};
 use bench::report::{machine, sibling_binary, today, write_section};
 use bench::stats::percentile;
 use clap::Parser;
@@ -13,7 +14,6 @@ use shared::{Index, QueryOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use testkit::episode::{AnimeSpec, Fps, Profile, encode};
 
 #[derive(Parser)]
 #[command(about = "Measure indexing and query speed on a generated episode")]
@@ -60,29 +60,17 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn generate_episode(args: &Args) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(&args.work)?;
     let path = args
         .work
         .join(format!("episode-{}s-1080p.mp4", args.seconds));
-    if !path.exists() {
-        eprintln!("bench: rendering a {} s 1080p H.264 episode", args.seconds);
-        let anime = AnimeSpec::generate(0, 7, 1, args.seconds, Fps::NTSC_FILM);
-        let profile = Profile::for_codec(testkit::episode::Codec::H264);
-        encode(&anime, 0, (1920, 1080), &profile, &path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
+    render_episode(&path, (0, 7), args.seconds, (1920, 1080))?;
     Ok(path)
 }
 
 /// A one-anime library holding a link to the episode.
 fn library_with(work: &Path, episode: &Path) -> anyhow::Result<PathBuf> {
     let lib = work.join("library");
-    let dir = lib.join("Bench Anime");
-    std::fs::create_dir_all(&dir)?;
-    let link = dir.join("Bench Anime - 01 [1080p].mp4");
-    if !link.exists() {
-        std::fs::hard_link(episode, &link)
-            .or_else(|_| std::fs::copy(episode, &link).map(|_| ()))?;
-    }
+    one_episode_library(&lib, "Bench Anime", episode, "Bench Anime - 01 [1080p].mp4")?;
     Ok(lib)
 }
 

@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
     let sizes = args
         .frames
         .iter()
-        .map(|s| parse_count(s))
+        .map(|s| bench::report::parse_count(s))
         .collect::<anyhow::Result<Vec<u64>>>()?;
     let server = if args.server_searches > 0 {
         Some(bench::report::sibling_binary("server")?)
@@ -77,21 +77,4 @@ fn budgets(sweep: &[usize]) -> Vec<Budget> {
             ..default
         }))
         .collect()
-}
-
-/// `1000000`, `1e6` or `10^6`.
-fn parse_count(s: &str) -> anyhow::Result<u64> {
-    let s = s.trim();
-    let value = if let Some((m, e)) = s.split_once(['e', '^']) {
-        let m: f64 = if m == "10" && s.contains('^') {
-            1.0
-        } else {
-            m.parse()?
-        };
-        m * 10f64.powi(e.parse()?)
-    } else {
-        s.parse::<f64>()?
-    };
-    anyhow::ensure!((1.0..=4e9).contains(&value), "{s}: not a frame count");
-    Ok(value as u64)
 }
