@@ -1,6 +1,5 @@
-//! Fixture videos and helpers: clips made by the `ffmpeg` CLI from lavfi
-//! sources, a library laid out as operators lay theirs out, and a way to
-//! run the real `indexer` binary.
+//! Fixture videos and helpers: testkit's lavfi clips, a library laid out
+//! as operators lay theirs out, and a way to run the real `indexer` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -8,80 +7,22 @@ use std::sync::OnceLock;
 
 pub const INDEXER: &str = env!("CARGO_BIN_EXE_indexer");
 
-/// Runs `ffmpeg` with `args`, panicking with its stderr on failure.
-pub fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-nostdin"])
-        .args(args)
-        .output()
-        .expect("ffmpeg is installed (run the README's setup)");
-    assert!(
-        out.status.success(),
-        "ffmpeg {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+pub use testkit::clips::{H264, MPEG4, VP9};
+
+/// Runs a quiet `ffmpeg` with `args` and the output file `out`, panicking
+/// with its stderr on failure.
+pub fn ffmpeg(args: &[&str], out: &Path) {
+    testkit::ffmpeg::write(args, out).expect("ffmpeg wrote the file (run the README's setup)");
 }
 
-/// A clip of an evolving lavfi picture that never repeats; `source` is
-/// `mandelbrot` (2, 3, 4: other places of the set) or `testsrc2`, each video
-/// its own so that no two videos look alike.
+/// A clip of an evolving lavfi picture (see `testkit::clips::clip`).
 pub fn clip(path: &Path, source: &str, size: &str, rate: &str, seconds: &str, codec: &[&str]) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let extra = match source {
-        "mandelbrot2" => ":start_x=-1.2:start_y=0.2:start_scale=1.5:end_scale=0.1",
-        "mandelbrot3" => ":start_x=0.27:start_y=0.005:start_scale=0.6:end_scale=0.05",
-        "mandelbrot4" => ":start_x=-0.75:start_y=0.1:start_scale=0.3:end_scale=0.02",
-        "mandelbrot5" => ":start_x=-0.16:start_y=1.04:start_scale=0.2:end_scale=0.01",
-        _ => "",
-    };
-    let name = source.trim_end_matches(char::is_numeric);
-    let src = format!("{name}=s={size}:r={rate}{extra}");
-    let mut args = vec!["-f", "lavfi", "-i", &src, "-t", seconds];
-    args.extend_from_slice(codec);
-    let p = path.to_str().unwrap();
-    args.push(p);
-    ffmpeg(&args);
+    testkit::clips::clip(path, source, size, rate, seconds, codec).expect("clip written");
 }
 
-pub const H264: &[&str] = &[
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-];
-pub const VP9: &[&str] = &[
-    "-c:v",
-    "libvpx-vp9",
-    "-deadline",
-    "realtime",
-    "-cpu-used",
-    "8",
-];
-pub const MPEG4: &[&str] = &["-c:v", "mpeg4", "-q:v", "4"];
-
-/// Variable frame rate: 1 s at 30 fps, then 10 fps, with real irregular
-/// timestamps in the container.
+/// Variable frame rate (see `testkit::clips::vfr_clip`).
 pub fn vfr_clip(path: &Path) {
-    let src = "testsrc2=s=320x240:r=30";
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-t",
-        "4",
-        "-i",
-        src,
-        "-vf",
-        "setpts='if(lt(N,30),N/30,1+(N-30)/10)/TB'",
-        "-fps_mode",
-        "vfr",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        path.to_str().unwrap(),
-    ]);
+    testkit::clips::vfr_clip(path).expect("clip written");
 }
 
 /// The reference library: good clips of several codecs and containers and

@@ -5,17 +5,19 @@ use crate::fixtures::*;
 use std::path::Path;
 
 fn frame_at(video: &Path, seconds: f64, out: &Path) {
-    ffmpeg(&[
-        "-ss",
-        &format!("{seconds}"),
-        "-i",
-        video.to_str().unwrap(),
-        "-frames:v",
-        "1",
-        "-q:v",
-        "3",
-        out.to_str().unwrap(),
-    ]);
+    ffmpeg(
+        &[
+            "-ss",
+            &format!("{seconds}"),
+            "-i",
+            video.to_str().unwrap(),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+        ],
+        out,
+    );
 }
 
 #[test]
