@@ -85,26 +85,15 @@ fn copy_index(builder: &mut IndexBuilder, index: &Index) {
     let codes = index.codes_in_frame_order();
     let mut positions = Vec::new();
     for a in index.anime() {
-        positions.push(builder.add_anime(Anime {
-            id: a.id.to_native(),
-            folder: a.folder.to_string(),
-            title: a.title.to_string(),
-            anilist_id: a.anilist_id.as_ref().map(|x| x.to_native()),
-            is_adult: a.is_adult,
-            synonyms: a.synonyms.iter().map(|s| s.to_string()).collect(),
-        }));
+        positions.push(builder.add_anime(a.to_owned()));
     }
     for (i, v) in index.videos().iter().enumerate() {
         let r = index.frame_range(i);
         let video = Video {
-            path: v.path.to_string(),
             anime: positions[v.anime.to_native() as usize],
-            episode: v.episode.as_ref().map(|e| e.to_native()),
-            duration_ms: v.duration_ms.to_native(),
-            size: v.size.to_native(),
-            mtime_ns: v.mtime_ns.to_native(),
             first_frame: 0,
             frame_count: 0,
+            ..v.to_owned()
         };
         let codes = &codes[r.start as usize..r.end as usize];
         builder.add_video_columns(video, codes, &index.deltas(i));
@@ -115,14 +104,7 @@ fn copy_index(builder: &mut IndexBuilder, index: &Index) {
 /// frames (at least one video is added).
 fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
     let mut rng = Rng::new(seed);
-    let anime = builder.add_anime(Anime {
-        id: 1_000_000,
-        folder: "Synthetic".into(),
-        title: "Synthetic distractors".into(),
-        anilist_id: None,
-        is_adult: false,
-        synonyms: vec![],
-    });
+    let anime = builder.add_anime(Anime::new(1_000_000, "Synthetic", "Synthetic distractors"));
     let mut n = 0;
     while builder.frame_count() < total || n == 0 {
         let want = (rng.int(VIDEO_FRAMES.0, VIDEO_FRAMES.1) as u64)

@@ -3,11 +3,12 @@
 //! atomically.
 
 use crate::decode::{self, IndexedVideo, VideoError};
-use crate::library::{self, AnimeFolder, LibraryError, VideoFile};
+use crate::library::{self, LibraryError, VideoFile};
 use crate::progress::Progress;
+use assemble::assemble;
 use rayon::prelude::*;
-use shared::index::{Anime, Index, IndexBuilder, Video, write_atomically};
-use shared::{FrameCode, IndexError};
+use shared::IndexError;
+use shared::index::{FORMAT_VERSION, Failure, Index, write_atomically};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -42,6 +43,9 @@ pub struct BuildReport {
     pub reused: usize,
     pub removed: usize,
     pub skipped: Vec<(String, String)>,
+    /// Files that failed before and have not changed since: not tried
+    /// again, not counted as skipped (`indexer stats` lists them).
+    pub known_failures: usize,
     pub warnings: usize,
     pub decoded_frames: u64,
     pub frames: u64,
@@ -55,6 +59,8 @@ impl BuildReport {
         self.file_bytes as f64 / self.frames.max(1) as f64
     }
 }
+
+mod assemble;
 
 /// Frames of a video, either freshly decoded or taken from the old index.
 enum Source {
@@ -71,19 +77,31 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     }
     let old = open_previous(&opts.output, progress);
     let previous = old.as_ref().map(previous_videos).unwrap_or_default();
-    let (reuse, decode): (Vec<&VideoFile>, Vec<&VideoFile>) =
-        lib.anime.iter().flat_map(|a| &a.videos).partition(|v| {
-            previous
-                .get(&v.rel_path)
-                .is_some_and(|p| p.1 == (v.size, v.mtime_ns))
-        });
+    let old_failures = old.as_ref().map(previous_failures).unwrap_or_default();
+    let unchanged = |v: &VideoFile, key: Option<(u64, i64)>| key == Some((v.size, v.mtime_ns));
+    let (reuse, rest): (Vec<&VideoFile>, Vec<&VideoFile>) = lib
+        .anime
+        .iter()
+        .flat_map(|a| &a.videos)
+        .partition(|v| unchanged(v, previous.get(&v.rel_path).map(|p| p.1)));
+    let (known, decode): (Vec<&VideoFile>, Vec<&VideoFile>) = rest.into_iter().partition(|v| {
+        unchanged(
+            v,
+            old_failures.get(&v.rel_path).map(|f| (f.size, f.mtime_ns)),
+        )
+    });
     progress.start(decode.len(), reuse.len());
     let decoded = decode_all(&decode, opts.threads, progress)?;
     let mut report = BuildReport {
         reused: reuse.len(),
+        known_failures: known.len(),
         warnings: lib.warnings.len(),
         ..Default::default()
     };
+    let mut failed: Vec<Failure> = known
+        .iter()
+        .map(|v| old_failures[&v.rel_path].clone())
+        .collect();
     let mut sources: HashMap<&str, Source> = HashMap::new();
     for v in &reuse {
         sources.insert(&v.rel_path, Source::Reused(previous[&v.rel_path].0));
@@ -95,15 +113,20 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
                 report.decoded_frames += video.decoded_frames;
                 sources.insert(&v.rel_path, Source::Decoded(video));
             }
-            Err(e) => report.skipped.push((v.rel_path.clone(), e.to_string())),
+            Err(e) => {
+                report.skipped.push((v.rel_path.clone(), e.to_string()));
+                failed.push(failure(v, e.to_string()));
+            }
         }
     }
     report.removed = previous
         .keys()
         .filter(|p| !sources.contains_key(p.as_str()))
         .count();
-    let builder = assemble(&lib.anime, &sources, old.as_ref());
+    let mut builder = assemble(&lib.anime, &sources, old.as_ref());
     report.frames = builder.frame_count();
+    failed.sort_by(|a, b| a.path.cmp(&b.path));
+    failed.into_iter().for_each(|f| builder.add_failure(f));
     let data = builder.finish();
     let changed =
         report.indexed > 0 || report.removed > 0 || old_metadata_differs(old.as_ref(), &data);
@@ -143,6 +166,24 @@ fn open_previous(output: &Path, progress: &dyn Progress) -> Option<Index> {
             );
             None
         }
+    }
+}
+
+/// Files that failed in the previous build, by relative path.
+fn previous_failures(index: &Index) -> HashMap<String, Failure> {
+    index
+        .failed()
+        .iter()
+        .map(|f| (f.path.to_string(), f.to_owned()))
+        .collect()
+}
+
+fn failure(v: &VideoFile, reason: String) -> Failure {
+    Failure {
+        path: v.rel_path.clone(),
+        size: v.size,
+        mtime_ns: v.mtime_ns,
+        reason,
     }
 }
 
@@ -188,143 +229,32 @@ fn decode_all(
     }))
 }
 
-/// Puts anime and videos in library order; anime keep the id they had.
-fn assemble(
-    anime: &[AnimeFolder],
-    sources: &HashMap<&str, Source>,
-    old: Option<&Index>,
-) -> IndexBuilder {
-    let ids = AnimeIds::new(old);
-    let mut builder = IndexBuilder::new();
-    // Codes of videos that are not decoded again come from the old index.
-    let reuses = sources.values().any(|s| matches!(s, Source::Reused(_)));
-    let old_codes = match old {
-        Some(old) if reuses => old.codes_in_frame_order(),
-        _ => Vec::new(),
-    };
-    for folder in anime {
-        let videos: Vec<&VideoFile> = folder
-            .videos
-            .iter()
-            .filter(|v| sources.contains_key(v.rel_path.as_str()))
-            .collect();
-        if videos.is_empty() {
-            continue;
-        }
-        let position = builder.add_anime(anime_entry(folder, ids.id_for(&folder.folder)));
-        for v in videos {
-            add_video(
-                &mut builder,
-                position,
-                v,
-                &sources[v.rel_path.as_str()],
-                old,
-                &old_codes,
-            );
-        }
-    }
-    builder
-}
-
-fn anime_entry(folder: &AnimeFolder, id: u32) -> Anime {
-    Anime {
-        id,
-        folder: folder.folder.clone(),
-        title: folder.title.clone(),
-        anilist_id: folder.meta.anilist_id,
-        is_adult: folder.meta.is_adult,
-        synonyms: folder.meta.synonyms.clone(),
-    }
-}
-
-fn add_video(
-    builder: &mut IndexBuilder,
-    anime: u32,
-    v: &VideoFile,
-    source: &Source,
-    old: Option<&Index>,
-    old_codes: &[FrameCode],
-) {
-    let mut video = Video {
-        path: v.rel_path.clone(),
-        anime,
-        episode: v.episode,
-        duration_ms: 0,
-        size: v.size,
-        mtime_ns: v.mtime_ns,
-        first_frame: 0,
-        frame_count: 0,
-    };
-    match source {
-        Source::Decoded(d) => {
-            video.duration_ms = d.duration_ms;
-            builder.add_video(video, &d.frames);
-        }
-        Source::Reused(i) => {
-            let old = old.expect("reused videos come from the old index");
-            video.duration_ms = old.videos()[*i].duration_ms.to_native();
-            let range = old.frame_range(*i);
-            let codes = &old_codes[range.start as usize..range.end as usize];
-            builder.add_video_columns(video, codes, &old.deltas(*i));
-        }
-    }
-}
-
-/// Anime ids stay stable across rebuilds (the server's rankings use them):
-/// a folder keeps its old id, a new folder gets the next free one.
-struct AnimeIds {
-    known: HashMap<String, u32>,
-    next: std::cell::Cell<u32>,
-}
-
-impl AnimeIds {
-    fn new(old: Option<&Index>) -> Self {
-        let known: HashMap<String, u32> = old
-            .map(|o| {
-                o.anime()
-                    .iter()
-                    .map(|a| (a.folder.to_string(), a.id.to_native()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let next = known.values().max().map_or(1, |m| m + 1);
-        AnimeIds {
-            known,
-            next: std::cell::Cell::new(next),
-        }
-    }
-
-    fn id_for(&self, folder: &str) -> u32 {
-        if let Some(&id) = self.known.get(folder) {
-            return id;
-        }
-        let id = self.next.get();
-        self.next.set(id + 1);
-        id
-    }
-}
-
-/// True when anime or video metadata differ from the old index, e.g. after
-/// an edited `anime.json`, even though no video was decoded.
+/// True when anime, video or failure records differ from the old index,
+/// e.g. after an edited `anime.json` or a failed file that was removed,
+/// even though no video was decoded, or when the old index is of an older
+/// format.
 fn old_metadata_differs(old: Option<&Index>, new: &shared::index::IndexData) -> bool {
     let Some(old) = old else { return true };
-    let same_anime = old.anime().len() == new.anime.len()
-        && old.anime().iter().zip(&new.anime).all(|(a, b)| {
-            a.id.to_native() == b.id
-                && a.title == b.title
-                && a.folder == b.folder
-                && a.anilist_id.as_ref().map(|x| x.to_native()) == b.anilist_id
-                && a.is_adult == b.is_adult
-                && a.synonyms.len() == b.synonyms.len()
-                && a.synonyms.iter().zip(&b.synonyms).all(|(x, y)| x == y)
-        });
+    if old.header().version != FORMAT_VERSION {
+        return true;
+    }
+    let same_anime = old
+        .anime()
+        .iter()
+        .map(|a| a.to_owned())
+        .eq(new.anime.iter().cloned());
+    let same_failures = old
+        .failed()
+        .iter()
+        .map(|f| f.to_owned())
+        .eq(new.failed.iter().cloned());
     let same_videos = old.videos().len() == new.videos.len()
         && old.videos().iter().zip(&new.videos).all(|(a, b)| {
             a.path == b.path
                 && a.anime.to_native() == b.anime
                 && a.episode.as_ref().map(|e| e.to_native()) == b.episode
         });
-    !(same_anime && same_videos)
+    !(same_anime && same_videos && same_failures)
 }
 
 fn unix_now() -> i64 {

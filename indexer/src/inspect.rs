@@ -18,6 +18,14 @@ struct Stats {
     file_bytes: u64,
     bytes_per_frame: f64,
     per_anime: Vec<AnimeStats>,
+    /// Files that failed when last tried; builds skip them until they change.
+    failed: Vec<FailedFile>,
+}
+
+#[derive(Serialize)]
+struct FailedFile {
+    path: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -71,6 +79,14 @@ fn collect(index: &Index) -> Stats {
         file_bytes: index.file_len(),
         bytes_per_frame: index.file_len() as f64 / index.frame_count().max(1) as f64,
         per_anime,
+        failed: index
+            .failed()
+            .iter()
+            .map(|f| FailedFile {
+                path: f.path.to_string(),
+                reason: f.reason.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -102,6 +118,13 @@ fn print_text(s: &Stats) {
             a.seconds / 3600.0,
             a.title
         );
+    }
+    if !s.failed.is_empty() {
+        println!();
+        println!("failed (not tried again until the file changes):");
+        for f in &s.failed {
+            println!("  {}: {}", f.path, f.reason);
+        }
     }
 }
 

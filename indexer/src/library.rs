@@ -3,6 +3,7 @@
 
 use crate::episode;
 use serde::Deserialize;
+use shared::index::Titles;
 use std::path::{Path, PathBuf};
 
 /// File extensions treated as videos; anything else is ignored.
@@ -27,16 +28,52 @@ pub enum LibraryError {
     },
 }
 
-/// What `anime.json` may say about an anime.
+/// What `anime.json` may say about an anime (docs/library.md).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnimeMeta {
-    pub title: Option<String>,
+    pub title: Option<Title>,
     pub anilist_id: Option<u32>,
+    pub id_mal: Option<u32>,
     #[serde(default)]
     pub is_adult: bool,
     #[serde(default)]
     pub synonyms: Vec<String>,
+}
+
+/// `title`: one string, or AniList's three titles (any may be left out).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a string or an object of native, romaji and english titles"
+)]
+pub enum Title {
+    Plain(String),
+    Localized(Titles),
+}
+
+impl AnimeMeta {
+    /// The title shown: the plain title, else the first of romaji, English
+    /// and native that is given and not blank.
+    pub fn display_title(&self) -> Option<&str> {
+        let chosen = match self.title.as_ref()? {
+            Title::Plain(t) => Some(t.as_str()),
+            Title::Localized(t) => [&t.romaji, &t.english, &t.native]
+                .into_iter()
+                .flatten()
+                .map(|s| s.as_str())
+                .find(|s| !s.trim().is_empty()),
+        };
+        chosen.filter(|s| !s.trim().is_empty())
+    }
+
+    /// AniList's titles, when given as an object.
+    pub fn titles(&self) -> Option<&Titles> {
+        match self.title.as_ref()? {
+            Title::Plain(_) => None,
+            Title::Localized(t) => Some(t),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -110,7 +147,7 @@ fn scan_anime(root: &Path, dir: &Path, warnings: &mut Vec<Warning>) -> AnimeFold
     let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     let folder = folder.unwrap_or_default();
     let meta = read_meta(&dir.join("anime.json"), warnings);
-    let title = meta.title.clone().unwrap_or_else(|| folder.clone());
+    let title = meta.display_title().unwrap_or(&folder).to_string();
     let mut videos = Vec::new();
     collect_videos(root, dir, &mut videos, warnings);
     videos.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
@@ -212,3 +249,6 @@ fn warn(warnings: &mut Vec<Warning>, path: &Path, message: String) {
         message,
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -73,15 +73,24 @@ fn print_summary(opts: &build::BuildOptions, r: &build::BuildReport, quiet: bool
         "unchanged, not rewritten"
     };
     eprintln!(
-        "indexer: {} ({state}): {} videos indexed, {} reused, {} removed, {} skipped; {} frames kept of {} decoded, {:.1} bytes per frame, {:.1} s",
+        "indexer: {} ({state}): {} videos indexed, {} reused, {} removed, {} skipped{}; {} frames kept of {} decoded, {:.1} bytes per frame, {:.1} s",
         opts.output.display(),
         r.indexed,
         r.reused,
         r.removed,
         r.skipped.len(),
+        known_failures(r.known_failures),
         r.frames,
         r.decoded_frames,
         r.bytes_per_frame(),
         r.elapsed.as_secs_f64()
     );
+}
+
+/// ", N failed before and unchanged" when builds skip known failures.
+fn known_failures(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(", {n} failed before and unchanged (see `indexer stats`)"),
+    }
 }

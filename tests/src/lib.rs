@@ -88,6 +88,7 @@ pub fn footage() -> &'static Footage {
             jobs: 2,
         };
         let truth = testkit::library::build(&library, &options).expect("footage generated");
+        write_anilist_form(&library, &truth);
         let index = dir.path().join("index.bin");
         let mut build = Command::new(bin("indexer"));
         build
@@ -104,6 +105,34 @@ pub fn footage() -> &'static Footage {
             truth,
         }
     })
+}
+
+/// Rewrites every `anime.json` the way an operator copying AniList data
+/// writes it: the title as AniList's object (romaji: the generated title;
+/// native: `native_title`) and `idMal` (`mal_id`).
+fn write_anilist_form(library: &Path, truth: &Truth) {
+    for (i, a) in truth.anime.iter().enumerate() {
+        let Some(json) = &a.json else { continue };
+        let body = serde_json::json!({
+            "title": {"native": native_title(&json.title), "romaji": json.title},
+            "anilistId": json.anilist_id,
+            "idMal": mal_id(i),
+            "isAdult": json.is_adult,
+            "synonyms": json.synonyms,
+        });
+        let path = library.join(&a.folder).join("anime.json");
+        std::fs::write(&path, body.to_string()).expect("anime.json written");
+    }
+}
+
+/// The native title footage's `anime.json` gives a generated title.
+pub fn native_title(title: &str) -> String {
+    format!("{title}（原題）")
+}
+
+/// The MyAnimeList id footage's `anime.json` gives anime `anime`.
+pub fn mal_id(anime: usize) -> u32 {
+    7000 + anime as u32
 }
 
 /// A screenshot of the footage: video `video` of the truth at `time`.

@@ -96,3 +96,103 @@ fn a_changed_file_is_decoded_again() {
         .unwrap();
     assert!((avi.duration_ms.to_native() as i64 - 2_000).abs() < 200);
 }
+
+/// A format-3 index (before AniList titles) is rewritten as format 4 by the
+/// next build without decoding anything, and takes `anime.json`'s titles.
+#[test]
+fn a_format_3_index_is_upgraded_without_decoding() {
+    let (dir, lib) = library_copy();
+    let index_path = dir.path().join("index.bin");
+    build(&lib, &index_path);
+    let current = Index::open(&index_path).unwrap();
+    let data = current.to_data();
+    drop(current);
+    shared::index::write_format_3(&index_path, &data, "0.old", 1).unwrap();
+    assert_eq!(Index::open(&index_path).unwrap().header().version, 3);
+    std::fs::write(
+        lib.join("Beta/anime.json"),
+        r#"{"title": {"native": "ベータ", "romaji": "Beta Show"}, "anilistId": 4242, "idMal": 42}"#,
+    )
+    .unwrap();
+
+    let out = build(&lib, &index_path);
+    let s = summary(&out);
+    assert!(s.contains("0 videos indexed, 5 reused, 0 removed"), "{s}");
+    assert!(s.contains("of 0 decoded"), "{s}");
+    let index = Index::open(&index_path).unwrap();
+    assert_eq!(index.header().version, shared::index::FORMAT_VERSION);
+    assert_eq!(
+        index.codes_in_frame_order().len(),
+        data.codes.len() / shared::descriptor::CODE_BYTES
+    );
+    assert_eq!(
+        index.to_data().codes,
+        data.codes,
+        "frames are copied bit for bit"
+    );
+    let beta = index.anime()[1].to_owned();
+    assert_eq!(beta.title, "Beta Show");
+    assert_eq!(beta.titles.native.as_deref(), Some("ベータ"));
+    assert_eq!((beta.anilist_id, beta.mal_id), (Some(4242), Some(42)));
+
+    let out = build(&lib, &index_path);
+    assert!(
+        summary(&out).contains("unchanged, not rewritten"),
+        "{}",
+        summary(&out)
+    );
+}
+
+/// Files that failed are remembered by size and modification time: the
+/// next cron run does not try them again and exits 0, `indexer stats`
+/// lists them, and a changed or removed file is seen as such.
+#[test]
+fn failed_files_are_not_tried_again_until_they_change() {
+    let (dir, lib) = library_copy();
+    let index_path = dir.path().join("index.bin");
+    let out = build(&lib, &index_path);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let out = build(&lib, &index_path);
+    let s = summary(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        s.contains("0 skipped, 4 failed before and unchanged"),
+        "{s}"
+    );
+    assert!(s.contains("unchanged, not rewritten"), "{s}");
+    assert!(!stderr(&out).contains("skipped Gamma/"), "{}", stderr(&out));
+    let stats = stdout(&indexer(&["stats", index_path.to_str().unwrap()]));
+    for bad in ["corrupt.mkv", "empty.mp4", "notes.mkv", "truncated.mkv"] {
+        assert!(stats.contains(&format!("  Gamma/{bad}: ")), "{stats}");
+    }
+
+    std::fs::write(
+        lib.join("Gamma/notes.mkv"),
+        b"longer notes, still not a video\n",
+    )
+    .unwrap();
+    std::fs::remove_file(lib.join("Gamma/empty.mp4")).unwrap();
+    let out = build(&lib, &index_path);
+    let s = summary(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skipped Gamma/notes.mkv"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        s.contains("1 skipped, 2 failed before and unchanged"),
+        "{s}"
+    );
+    let index = Index::open(&index_path).unwrap();
+    let failed: Vec<&str> = index.failed().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        failed,
+        [
+            "Gamma/corrupt.mkv",
+            "Gamma/notes.mkv",
+            "Gamma/truncated.mkv"
+        ]
+    );
+}

@@ -109,6 +109,15 @@ async fn anilist_info_gives_the_anime_object_and_anilist_id_filters() {
         json!({"id": 202, "idMal": null, "title": {"native": null, "romaji": "Bravo", "english": null},
                "synonyms": [], "isAdult": true})
     );
+    // anime.json's AniList titles and MAL id, when it gives them.
+    let req = raw("/search?anilistInfo", "image/jpeg", jpeg(1));
+    let (status, body, _) = call(&app, req, IP).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["result"][0]["anilist"],
+        json!({"id": 101, "idMal": 11, "title": {"native": "アルファ", "romaji": "Alpha", "english": null},
+               "synonyms": [], "isAdult": false})
+    );
     // Filtered to Alpha, a Bravo picture finds no exact Bravo answer.
     let req = raw("/search?anilistID=101", "image/jpeg", jpeg(5));
     let (status, body, _) = call(&app, req, IP).await;

@@ -8,9 +8,12 @@ use std::path::Path;
 
 pub const MAGIC: [u8; 8] = *b"ANISCNIX";
 /// Bumped whenever the archive layout or the descriptor changes (codes of
-/// another descriptor would match nothing); readers accept only this.
+/// another descriptor would match nothing). Written by this build; read
+/// with it is format 3 only (see `legacy`).
 /// 3: frames are described inside dark bars only, from full-range luma.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: anime carry AniList's three titles and a MyAnimeList id; files that
+///    failed are remembered.
+pub const FORMAT_VERSION: u32 = 4;
 /// Header size; the metadata archive starts here, 16-byte aligned.
 pub const HEADER_LEN: usize = 96;
 /// Where the header's own checksum sits (bytes 80..92 are reserved, zero).
@@ -74,7 +77,7 @@ impl Header {
             return Err(IndexError::corrupt(path, "file is shorter than its header"));
         }
         let version = u32_at(b, 8);
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != super::legacy::VERSION {
             return Err(IndexError::Incompatible {
                 path: path.into(),
                 found: version,

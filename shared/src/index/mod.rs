@@ -5,12 +5,17 @@
 
 mod header;
 mod layout;
+mod legacy;
 mod model;
 mod reader;
 mod writer;
 
 pub use header::{FORMAT_VERSION, HEADER_LEN, Header, MAGIC};
 pub use layout::{ENTRY_BYTES, Layout};
-pub use model::{Anime, ArchivedAnime, ArchivedVideo, IndexData, Meta, Video};
+#[cfg(feature = "format3-writer")]
+pub use legacy::write_format_3;
+pub use model::{
+    Anime, ArchivedAnime, ArchivedFailure, ArchivedVideo, Failure, IndexData, Meta, Titles, Video,
+};
 pub use reader::{Bucket, Index};
 pub use writer::{IndexBuilder, temp_path, write_atomically};

@@ -6,7 +6,8 @@
 
 use super::header::{HEADER_LEN, Header, Sections};
 use super::layout::{ENTRY_BYTES, Layout};
-use super::model::{ArchivedAnime, ArchivedMeta, ArchivedVideo};
+use super::legacy;
+use super::model::{ArchivedAnime, ArchivedFailure, ArchivedMeta, ArchivedVideo, IndexData};
 use crate::descriptor::FrameCode;
 use crate::error::IndexError;
 use memmap2::Mmap;
@@ -21,6 +22,9 @@ pub struct Index {
     header: Header,
     layout: Layout,
     sections: Sections,
+    /// The metadata of an older format, upgraded to this one's archive;
+    /// `None` when the mapped archive is already current.
+    upgraded: Option<rkyv::util::AlignedVec>,
 }
 
 impl Index {
@@ -45,14 +49,21 @@ impl Index {
                 format!("trailing bytes: {why}")
             }));
         }
-        rkyv::access::<ArchivedMeta, rkyv::rancor::Error>(&map[sections.meta.clone()])
-            .map_err(|e| bad(format!("metadata does not validate: {e}")))?;
+        let meta = &map[sections.meta.clone()];
+        let invalid = |e: rkyv::rancor::Error| bad(format!("metadata does not validate: {e}"));
+        let upgraded = match header.version {
+            legacy::VERSION => Some(legacy::upgrade(meta).map_err(invalid)?),
+            _ => None,
+        };
+        rkyv::access::<ArchivedMeta, rkyv::rancor::Error>(upgraded.as_deref().unwrap_or(meta))
+            .map_err(invalid)?;
         let index = Index {
             path: path.to_path_buf(),
             map,
             header,
             layout,
             sections,
+            upgraded,
         };
         index.check_structure()?;
         Ok(index)
@@ -125,9 +136,13 @@ impl Index {
     }
 
     fn meta(&self) -> &ArchivedMeta {
+        let bytes = match &self.upgraded {
+            Some(upgraded) => upgraded.as_slice(),
+            None => &self.map[self.sections.meta.clone()],
+        };
         // SAFETY: validated with `rkyv::access` in `open`; the map is
-        // read-only and never changes (see `open`).
-        unsafe { rkyv::access_unchecked::<ArchivedMeta>(&self.map[self.sections.meta.clone()]) }
+        // read-only and never changes (see `open`), nor does `upgraded`.
+        unsafe { rkyv::access_unchecked::<ArchivedMeta>(bytes) }
     }
 
     pub fn anime(&self) -> &[ArchivedAnime] {
@@ -136,6 +151,11 @@ impl Index {
 
     pub fn videos(&self) -> &[ArchivedVideo] {
         &self.meta().videos
+    }
+
+    /// Files that failed to index when last tried (see `Failure`).
+    pub fn failed(&self) -> &[ArchivedFailure] {
+        &self.meta().failed
     }
 
     pub fn frame_count(&self) -> u64 {
@@ -230,6 +250,25 @@ impl Index {
             }
         }
         codes
+    }
+
+    /// Everything the index holds, as the writer takes it: to copy an
+    /// index into another. Reads every entry.
+    pub fn to_data(&self) -> IndexData {
+        let codes = self.codes_in_frame_order();
+        IndexData {
+            anime: self.anime().iter().map(ArchivedAnime::to_owned).collect(),
+            videos: self.videos().iter().map(ArchivedVideo::to_owned).collect(),
+            failed: self
+                .failed()
+                .iter()
+                .map(ArchivedFailure::to_owned)
+                .collect(),
+            codes: codes.iter().flat_map(|c| c.to_bytes()).collect(),
+            deltas: (0..self.videos().len())
+                .flat_map(|v| self.deltas(v))
+                .collect(),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::header::{FORMAT_VERSION, HEADER_LEN, Header, padding};
 use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
-use super::model::{Anime, IndexData, Meta, Video};
+use super::model::{Anime, Failure, IndexData, Meta, Video};
 use crate::descriptor::{CODE_BYTES, FrameCode};
 use crate::error::IndexError;
 use std::fs::{self, File};
@@ -74,6 +74,11 @@ impl IndexBuilder {
         self.data.videos.push(video);
     }
 
+    /// Remembers a file that could not be indexed (see `Failure`).
+    pub fn add_failure(&mut self, failure: Failure) {
+        self.data.failed.push(failure);
+    }
+
     pub fn frame_count(&self) -> u64 {
         self.data.deltas.len() as u64
     }
@@ -101,14 +106,30 @@ pub fn write_atomically(
     let meta = Meta {
         anime: data.anime.clone(),
         videos: data.videos.clone(),
+        failed: data.failed.clone(),
     };
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&meta)
         .map_err(|e| IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
+    write_with_meta(path, data, &meta, FORMAT_VERSION, tool_version, built_at)
+}
+
+/// Writes `data`'s frames beside an already serialised metadata archive of
+/// format `version`.
+pub(super) fn write_with_meta(
+    path: &Path,
+    data: &IndexData,
+    meta: &[u8],
+    version: u32,
+    tool_version: &str,
+    built_at: i64,
+) -> Result<Header, IndexError> {
+    let frames = data.deltas.len() as u64;
+    let layout = Layout::for_frames(frames);
     let deltas: Vec<u8> = data.deltas.iter().flat_map(|d| d.to_le_bytes()).collect();
     let (table, entries) = bucket(&data.codes, layout);
-    let sections = [&meta[..], &deltas, &table, &entries];
+    let sections = [meta, &deltas, &table, &entries];
     let mut header = Header {
-        version: FORMAT_VERSION,
+        version,
         anime_count: count(data.anime.len(), "anime")?,
         video_count: count(data.videos.len(), "videos")?,
         frame_count: frames,

@@ -25,14 +25,7 @@ pub type VideoFrames = (Video, Vec<(FrameCode, u32)>);
 /// Anime `id` titled `title` in a folder of that name, without AniList id, synonyms or adult
 /// flag; set other fields with `Anime { is_adult: true, ..anime(1, "A") }`.
 pub fn anime(id: u32, title: &str) -> Anime {
-    Anime {
-        id,
-        folder: title.to_string(),
-        title: title.to_string(),
-        anilist_id: None,
-        is_adult: false,
-        synonyms: vec![],
-    }
+    Anime::new(id, title, title)
 }
 
 /// Episode `episode` of the anime at position `anime` of the index, one minute long, at `path`

@@ -16,7 +16,8 @@ def hit(h):
     info = h.anilist_info
     return {
         "anilist": h.anilist_id,
-        "title": info.title.romaji if info else None,
+        "title": info.title.model_dump() if info else None,
+        "id_mal": info.id_mal if info else None,
         "filename": h.filename,
         "episode": h.episode,
         "from": h.anime_from,

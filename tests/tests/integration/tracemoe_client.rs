@@ -4,7 +4,7 @@
 //! and a bad key, each parsed by the library and asserted here.
 
 use e2e::{Server, footage, host_file, python, succeed};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::process::Command;
 
 #[test]
@@ -63,10 +63,19 @@ fn aiotracemoeapi_searches_filters_and_reads_its_quota() {
         "no anilistInfo: an id"
     );
     let title = &footage.truth.anime[anime].json.as_ref().unwrap().title;
+    let top = &parsed["url"][0];
     assert_eq!(
-        parsed["url"][0]["title"],
-        title.as_str(),
-        "anilistInfo: the title"
+        (
+            &top["title"]["romaji"],
+            &top["title"]["native"],
+            &top["id_mal"]
+        ),
+        (
+            &json!(title),
+            &json!(e2e::native_title(title)),
+            &json!(e2e::mal_id(anime))
+        ),
+        "anilistInfo: anime.json's titles and MAL id: {top}"
     );
     assert!(parsed["upload_frame_count"].as_u64().unwrap() > 100);
     let limits = &parsed["upload_limits"];

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 use serde_json::json;
-use shared::index::ArchivedAnime;
+use shared::index::{ArchivedAnime, Titles};
 use shared::{Index, SearchHit};
 
 /// One result as trace.moe shapes it.
@@ -46,13 +46,6 @@ struct AnilistInfo {
     title: Titles,
     synonyms: Vec<String>,
     is_adult: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct Titles {
-    native: Option<String>,
-    romaji: Option<String>,
-    english: Option<String>,
 }
 
 /// 200 with the search's answers.
@@ -100,16 +93,25 @@ fn shape(hit: &SearchHit, index: Option<&Index>) -> Hit {
     }
 }
 
+/// `anime.json`'s AniList titles; a plain title stands as the romaji one.
 fn info(anime: &ArchivedAnime) -> AnilistInfo {
-    AnilistInfo {
-        id: anime.anilist_id.as_ref().map_or(0, |id| id.to_native()),
-        id_mal: None,
-        title: Titles {
+    let anime = anime.to_owned();
+    let title = match anime.titles {
+        Titles {
             native: None,
-            romaji: Some(anime.title.to_string()),
+            romaji: None,
             english: None,
+        } => Titles {
+            romaji: Some(anime.title),
+            ..Titles::default()
         },
-        synonyms: anime.synonyms.iter().map(|s| s.to_string()).collect(),
+        titles => titles,
+    };
+    AnilistInfo {
+        id: anime.anilist_id.unwrap_or(0),
+        id_mal: anime.mal_id,
+        title,
+        synonyms: anime.synonyms,
         is_adult: anime.is_adult,
     }
 }

@@ -12,7 +12,7 @@ use actix_web::web;
 use serde_json::Value;
 use server::clock::{Clock, ManualClock, SystemClock};
 use server::{AppState, Config};
-use shared::index::{Anime, Video};
+use shared::index::{Anime, Titles, Video};
 use std::path::Path;
 use std::sync::Arc;
 pub use testkit::synthetic::frame;
@@ -24,6 +24,12 @@ pub fn write_index(path: &Path, episode: u32) {
     let anime = [
         Anime {
             anilist_id: Some(101),
+            mal_id: Some(11),
+            titles: Titles {
+                native: Some("アルファ".into()),
+                romaji: Some("Alpha".into()),
+                english: None,
+            },
             ..synthetic::anime(1, "Alpha")
         },
         Anime {
