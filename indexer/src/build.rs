@@ -8,15 +8,17 @@ use crate::progress::Progress;
 use assemble::assemble;
 use rayon::prelude::*;
 use shared::IndexError;
-use shared::index::{FORMAT_VERSION, Failure, Index, write_atomically};
+use shared::index::{Failure, write_atomically};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub struct BuildOptions {
     pub library: PathBuf,
     pub output: PathBuf,
     pub threads: usize,
+    /// Write the index even when most or all indexed videos are gone.
+    pub allow_removal: bool,
 }
 
 /// Something that stops the whole build.
@@ -29,6 +31,20 @@ pub enum BuildError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("{path}: is a folder; name the index file, e.g. {path}/index.bin")]
+    OutputIsFolder { path: PathBuf },
+    #[error(
+        "{output}: another indexer build is writing this index (it holds {lock}); this one stops, try again when that one ends"
+    )]
+    Locked { output: PathBuf, lock: PathBuf },
+    #[error(
+        "{gone} of the {indexed} indexed videos are not in {library} (is it empty, unmounted or the wrong folder?); the index is left as it was. If they were really removed, run again with --allow-removal"
+    )]
+    TooManyRemoved {
+        gone: usize,
+        indexed: usize,
+        library: PathBuf,
     },
     #[error(transparent)]
     Index(#[from] IndexError),
@@ -61,6 +77,10 @@ impl BuildReport {
 }
 
 mod assemble;
+mod output;
+mod previous;
+
+pub use output::lock_path;
 
 /// Frames of a video, either freshly decoded or taken from the old index.
 enum Source {
@@ -70,14 +90,29 @@ enum Source {
 
 pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let lib = library::scan(&opts.library)?;
-    check_writable(&opts.output)?;
-    for w in &lib.warnings {
+    output::check_writable(&opts.output)?;
+    let _lock = output::lock(&opts.output)?;
+    let mut lib = library::scan(&opts.library)?;
+    let old = previous::open(&opts.output, progress);
+    if let Some(old) = &old {
+        previous::keep_unreadable(&mut lib, old, &opts.library);
+        previous::check_removal(old, &lib, opts)?;
+    }
+    let mut report = BuildReport {
+        warnings: lib.warnings.len(),
+        ..Default::default()
+    };
+    for w in lib.warnings.iter().chain(&lib.skipped) {
         progress.problem(&w.path.display().to_string(), &w.message);
     }
-    let old = open_previous(&opts.output, progress);
-    let previous = old.as_ref().map(previous_videos).unwrap_or_default();
-    let old_failures = old.as_ref().map(previous_failures).unwrap_or_default();
+    for w in &lib.skipped {
+        let path = w.path.strip_prefix(&opts.library).unwrap_or(&w.path);
+        report
+            .skipped
+            .push((path.display().to_string(), w.message.clone()));
+    }
+    let previous = old.as_ref().map(previous::videos).unwrap_or_default();
+    let old_failures = old.as_ref().map(previous::failures).unwrap_or_default();
     let unchanged = |v: &VideoFile, key: Option<(u64, i64)>| key == Some((v.size, v.mtime_ns));
     let (reuse, rest): (Vec<&VideoFile>, Vec<&VideoFile>) = lib
         .anime
@@ -85,19 +120,13 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         .flat_map(|a| &a.videos)
         .partition(|v| unchanged(v, previous.get(&v.rel_path).map(|p| p.1)));
     let (known, decode): (Vec<&VideoFile>, Vec<&VideoFile>) = rest.into_iter().partition(|v| {
-        unchanged(
-            v,
-            old_failures.get(&v.rel_path).map(|f| (f.size, f.mtime_ns)),
-        )
+        let failed = old_failures.get(&v.rel_path);
+        unchanged(v, failed.map(|f| (f.size, f.mtime_ns)))
     });
     progress.start(decode.len(), reuse.len());
     let decoded = decode_all(&decode, opts.threads, progress)?;
-    let mut report = BuildReport {
-        reused: reuse.len(),
-        known_failures: known.len(),
-        warnings: lib.warnings.len(),
-        ..Default::default()
-    };
+    report.reused = reuse.len();
+    report.known_failures = known.len();
     let mut failed: Vec<Failure> = known
         .iter()
         .map(|v| old_failures[&v.rel_path].clone())
@@ -129,7 +158,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     failed.into_iter().for_each(|f| builder.add_failure(f));
     let data = builder.finish();
     let changed =
-        report.indexed > 0 || report.removed > 0 || old_metadata_differs(old.as_ref(), &data);
+        report.indexed > 0 || report.removed > 0 || previous::metadata_differs(old.as_ref(), &data);
     if changed {
         let header = write_atomically(&opts.output, &data, env!("CARGO_PKG_VERSION"), unix_now())?;
         report.file_bytes = header.file_len();
@@ -142,42 +171,6 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     Ok(report)
 }
 
-/// Fails early, before hours of decoding, when the index cannot be written.
-fn check_writable(output: &Path) -> Result<(), BuildError> {
-    let probe = shared::index::temp_path(output);
-    let result = std::fs::File::create(&probe).map(|_| ());
-    let _ = std::fs::remove_file(&probe);
-    result.map_err(|source| BuildError::Output {
-        path: output.to_path_buf(),
-        source,
-    })
-}
-
-fn open_previous(output: &Path, progress: &dyn Progress) -> Option<Index> {
-    if !output.exists() {
-        return None;
-    }
-    match Index::open(output) {
-        Ok(index) => Some(index),
-        Err(e) => {
-            progress.problem(
-                &output.display().to_string(),
-                &format!("previous index not reused ({e}); every video is decoded again"),
-            );
-            None
-        }
-    }
-}
-
-/// Files that failed in the previous build, by relative path.
-fn previous_failures(index: &Index) -> HashMap<String, Failure> {
-    index
-        .failed()
-        .iter()
-        .map(|f| (f.path.to_string(), f.to_owned()))
-        .collect()
-}
-
 fn failure(v: &VideoFile, reason: String) -> Failure {
     Failure {
         path: v.rel_path.clone(),
@@ -185,19 +178,6 @@ fn failure(v: &VideoFile, reason: String) -> Failure {
         mtime_ns: v.mtime_ns,
         reason,
     }
-}
-
-/// Previous videos by relative path: position, (size, mtime).
-fn previous_videos(index: &Index) -> HashMap<String, (usize, (u64, i64))> {
-    index
-        .videos()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let key = (v.size.to_native(), v.mtime_ns.to_native());
-            (v.path.to_string(), (i, key))
-        })
-        .collect()
 }
 
 fn decode_all(
@@ -216,7 +196,7 @@ fn decode_all(
         videos
             .par_iter()
             .map(|v| {
-                let result = decode::index_video(&v.path, decoder_threads, &|n| progress.frames(n));
+                let result = decode_one(&v.path, decoder_threads, progress);
                 match &result {
                     Ok(r) => {
                         progress.video_done(&v.rel_path, &format!("{} frames kept", r.frames.len()))
@@ -229,32 +209,22 @@ fn decode_all(
     }))
 }
 
-/// True when anime, video or failure records differ from the old index,
-/// e.g. after an edited `anime.json` or a failed file that was removed,
-/// even though no video was decoded, or when the old index is of an older
-/// format.
-fn old_metadata_differs(old: Option<&Index>, new: &shared::index::IndexData) -> bool {
-    let Some(old) = old else { return true };
-    if old.header().version != FORMAT_VERSION {
-        return true;
-    }
-    let same_anime = old
-        .anime()
-        .iter()
-        .map(|a| a.to_owned())
-        .eq(new.anime.iter().cloned());
-    let same_failures = old
-        .failed()
-        .iter()
-        .map(|f| f.to_owned())
-        .eq(new.failed.iter().cloned());
-    let same_videos = old.videos().len() == new.videos.len()
-        && old.videos().iter().zip(&new.videos).all(|(a, b)| {
-            a.path == b.path
-                && a.anime.to_native() == b.anime
-                && a.episode.as_ref().map(|e| e.to_native()) == b.episode
-        });
-    !(same_anime && same_videos && same_failures)
+/// Decodes one video; a panic (a bug met by one file) fails that file, not
+/// the build.
+fn decode_one(
+    path: &std::path::Path,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<IndexedVideo, VideoError> {
+    let run = || decode::index_video(path, threads, &|n| progress.frames(n));
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Err(VideoError::Panicked(message))
+    })
 }
 
 fn unix_now() -> i64 {

@@ -5,6 +5,9 @@ use clap::{Parser, Subcommand};
 use shared::query::{DEFAULT_RESULT_LIMIT, RESULT_LIMITS};
 use std::path::PathBuf;
 
+/// Where `indexer build` writes without `-o`.
+pub const DEFAULT_OUTPUT: &str = "data/index.bin";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "indexer",
@@ -22,14 +25,19 @@ pub enum Command {
     /// index; videos unchanged since the previous index are reused.
     Build {
         library: PathBuf,
-        #[arg(short, long, default_value = "data/index.bin")]
+        /// The index file (its folder is created when it is the default).
+        #[arg(short, long, default_value = DEFAULT_OUTPUT)]
         output: PathBuf,
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Print only errors and the summary's absence of problems.
+        /// Print only problems: no progress, no summary.
         #[arg(short, long)]
         quiet: bool,
+        /// Write the index even when all indexed videos, or more than half,
+        /// are gone from LIBRARY (refused otherwise, exit 2).
+        #[arg(long)]
+        allow_removal: bool,
     },
     /// Counts, per-anime totals, bytes per frame, format version.
     Stats {

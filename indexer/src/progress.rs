@@ -1,5 +1,5 @@
 //! How a build reports progress: bars on a terminal, plain log lines when
-//! output goes to a file or cron mail, nothing with `--quiet`.
+//! output goes to a file or cron mail, only problems with `--quiet`.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -18,7 +18,7 @@ pub trait Progress: Sync {
 /// Picks bars, log lines or silence.
 pub fn for_output(quiet: bool) -> Box<dyn Progress> {
     if quiet {
-        Box::new(Silent)
+        Box::new(Quiet)
     } else if std::io::stderr().is_terminal() {
         Box::new(Bars::new())
     } else {
@@ -26,6 +26,7 @@ pub fn for_output(quiet: bool) -> Box<dyn Progress> {
     }
 }
 
+/// Nothing at all, for callers that report by themselves (benchmarks).
 pub struct Silent;
 
 impl Progress for Silent {
@@ -33,6 +34,19 @@ impl Progress for Silent {
     fn frames(&self, _: u64) {}
     fn video_done(&self, _: &str, _: &str) {}
     fn problem(&self, _: &str, _: &str) {}
+    fn finish(&self) {}
+}
+
+/// Problems only: what cron should mail.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: usize, _: usize) {}
+    fn frames(&self, _: u64) {}
+    fn video_done(&self, _: &str, _: &str) {}
+    fn problem(&self, path: &str, message: &str) {
+        eprintln!("indexer: {path}: {message}");
+    }
     fn finish(&self) {}
 }
 

@@ -38,6 +38,7 @@ fn every_distortion_class_finds_its_scene() {
         library: lib.clone(),
         output: index_path.clone(),
         threads: 2,
+        allow_removal: false,
     };
     let report = indexer::build::build(&build, &indexer::progress::Silent).unwrap();
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);

@@ -30,7 +30,8 @@ pub(super) fn assemble(
         if videos.is_empty() {
             continue;
         }
-        let position = builder.add_anime(anime_entry(folder, ids.id_for(&folder.folder)));
+        let id = ids.id_for(&folder.folder);
+        let position = builder.add_anime(anime_entry(folder, id, old));
         for v in videos {
             add_video(
                 &mut builder,
@@ -45,7 +46,16 @@ pub(super) fn assemble(
     builder
 }
 
-fn anime_entry(folder: &AnimeFolder, id: u32) -> Anime {
+/// The anime as `anime.json` describes it, or as the old index did when
+/// the folder cannot be read this time.
+fn anime_entry(folder: &AnimeFolder, id: u32, old: Option<&Index>) -> Anime {
+    let before = old.and_then(|o| o.anime().iter().find(|a| a.folder == folder.folder));
+    if let (true, Some(before)) = (folder.unreadable, before) {
+        return Anime {
+            id,
+            ..before.to_owned()
+        };
+    }
     let meta = &folder.meta;
     Anime {
         id,

@@ -32,6 +32,9 @@ pub enum VideoError {
     Empty,
     #[error("truncated: frames stop at {decoded:.1} s of {declared:.1} s")]
     Truncated { decoded: f64, declared: f64 },
+    /// A bug met by this file only; the build goes on without it.
+    #[error("the indexer panicked on this file: {0}")]
+    Panicked(String),
 }
 
 /// What indexing one video produced.

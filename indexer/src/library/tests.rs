@@ -1,6 +1,7 @@
 //! What `anime.json` may say, read as an operator writes it: a plain or an
 //! AniList title object, MAL id, and what is refused with a warning.
 
+use super::meta::read_meta;
 use super::*;
 
 fn meta(json: &str) -> (AnimeMeta, Vec<Warning>) {

@@ -3,7 +3,9 @@
 
 mod build;
 mod fixtures;
+mod guards;
 mod incremental;
 mod interrupted;
 mod query;
 mod verify;
+mod walk;

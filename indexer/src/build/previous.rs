@@ -1,0 +1,129 @@
+//! What the previous index tells a build: which videos to copy instead of
+//! decoding, which files failed before, what must be kept although the
+//! library could not show it, and whether the library lost too much.
+
+use super::{BuildError, BuildOptions};
+use crate::library::{Library, VideoFile};
+use crate::progress::Progress;
+use shared::index::{FORMAT_VERSION, Failure, Index, IndexData};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub(super) fn open(output: &Path, progress: &dyn Progress) -> Option<Index> {
+    if !output.exists() {
+        return None;
+    }
+    match Index::open(output) {
+        Ok(index) => Some(index),
+        Err(e) => {
+            progress.problem(
+                &output.display().to_string(),
+                &format!("previous index not reused ({e}); every video is decoded again"),
+            );
+            None
+        }
+    }
+}
+
+/// Previous videos by relative path: position, (size, mtime).
+pub(super) fn videos(index: &Index) -> HashMap<String, (usize, (u64, i64))> {
+    index
+        .videos()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let key = (v.size.to_native(), v.mtime_ns.to_native());
+            (v.path.to_string(), (i, key))
+        })
+        .collect()
+}
+
+/// Files that failed in the previous build, by relative path.
+pub(super) fn failures(index: &Index) -> HashMap<String, Failure> {
+    index
+        .failed()
+        .iter()
+        .map(|f| (f.path.to_string(), f.to_owned()))
+        .collect()
+}
+
+/// Puts the videos indexed from folders that cannot be listed now back
+/// into the library as they were, so they are copied, not removed.
+pub(super) fn keep_unreadable(lib: &mut Library, old: &Index, root: &Path) {
+    for v in old.videos() {
+        let path = v.path.as_str();
+        let inside = |folder: &String| path.starts_with(&format!("{folder}/"));
+        if !lib.unreadable.iter().any(inside) {
+            continue;
+        }
+        let anime = path.split('/').next().unwrap_or_default();
+        if let Some(folder) = lib.anime.iter_mut().find(|a| a.folder == anime) {
+            folder.videos.push(VideoFile {
+                rel_path: path.to_string(),
+                path: root.join(path),
+                size: v.size.to_native(),
+                mtime_ns: v.mtime_ns.to_native(),
+                episode: v.episode.as_ref().map(|e| e.to_native()),
+            });
+            folder.videos.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        }
+    }
+}
+
+/// Refuses a build that would drop all the indexed videos, or more than
+/// half of them: an empty, unmounted or wrong library folder is far more
+/// likely than a library that really lost them.
+pub(super) fn check_removal(
+    old: &Index,
+    lib: &Library,
+    opts: &BuildOptions,
+) -> Result<(), BuildError> {
+    let present: HashSet<&str> = lib
+        .anime
+        .iter()
+        .flat_map(|a| &a.videos)
+        .map(|v| v.rel_path.as_str())
+        .collect();
+    let indexed = old.videos().len();
+    let gone = old
+        .videos()
+        .iter()
+        .filter(|v| !present.contains(v.path.as_str()))
+        .count();
+    if opts.allow_removal || indexed == 0 || (gone < indexed && gone * 2 <= indexed) {
+        return Ok(());
+    }
+    Err(BuildError::TooManyRemoved {
+        gone,
+        indexed,
+        library: opts.library.clone(),
+    })
+}
+
+/// True when anime, video or failure records differ from the old index,
+/// e.g. after an edited `anime.json` or a failed file that was removed,
+/// even though no video was decoded, or when the old index is of an older
+/// format.
+pub(super) fn metadata_differs(old: Option<&Index>, new: &IndexData) -> bool {
+    let Some(old) = old else { return true };
+    if old.header().version != FORMAT_VERSION {
+        return true;
+    }
+    let same_anime = old
+        .anime()
+        .iter()
+        .map(|a| a.to_owned())
+        .eq(new.anime.iter().cloned());
+    let same_failures = old
+        .failed()
+        .iter()
+        .map(|f| f.to_owned())
+        .eq(new.failed.iter().cloned());
+    let same_videos = old.videos().len() == new.videos.len()
+        && old.videos().iter().zip(&new.videos).all(|(a, b)| {
+            a.path == b.path
+                && a.anime.to_native() == b.anime
+                && a.episode.as_ref().map(|e| e.to_native()) == b.episode
+        });
+    !(same_anime && same_videos && same_failures)
+}
