@@ -42,7 +42,7 @@ pub(crate) fn shape(index: &Index, c: &Candidate) -> SearchHit {
             is_adult: anime.is_adult,
         },
         anilist,
-        filename: path.rsplit('/').next().unwrap_or(path).to_string(),
+        filename: within_anime(path).to_string(),
         episode: video.episode.as_ref().map(|e| e.to_native()),
         from: seconds(c.from_ms),
         to: seconds(c.to_ms),
@@ -50,6 +50,13 @@ pub(crate) fn shape(index: &Index, c: &Candidate) -> SearchHit {
         duration: seconds(video.duration_ms.to_native()),
         similarity: (c.similarity as f64 * 10_000.0).round() / 10_000.0,
     }
+}
+
+/// A video's path inside its anime folder: the file name, with the season
+/// folders it sits in (`Season 2/Ep 03.mkv`), so that two files of one
+/// name in different folders are told apart.
+fn within_anime(path: &str) -> &str {
+    path.split_once('/').map_or(path, |(_, rest)| rest)
 }
 
 fn seconds(ms: u32) -> f64 {
