@@ -46,9 +46,14 @@ impl IpHasher {
     }
 
     /// IPv4-mapped IPv6 addresses hash as their IPv4 form, so one client
-    /// has one hash whichever socket family it came in on.
+    /// has one hash whichever socket family it came in on. An IPv6 address
+    /// hashes as its /64: one subscriber gets a whole /64 and could
+    /// otherwise take a fresh address, and a fresh guest quota, at will.
     pub fn hash(&self, ip: IpAddr) -> IpHash {
-        let ip = ip.to_canonical();
+        let ip = match ip.to_canonical() {
+            IpAddr::V6(v6) => IpAddr::V6((v6.to_bits() & (u128::MAX << 64)).into()),
+            v4 => v4,
+        };
         let text = ip.to_string();
         let tag = hmac::sign(&self.key, text.as_bytes());
         let mut out = [0u8; 32];

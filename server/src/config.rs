@@ -87,6 +87,8 @@ pub struct DatabaseArg {
 #[derive(Debug, Parser)]
 #[command(name = "server", version, about = "Anime scene search HTTP server")]
 pub struct Args {
+    #[command(flatten)]
+    pub log: crate::logging::LogArgs,
     /// Index file written by `indexer build`; reloaded when replaced.
     #[arg(long, env = "SERVER_INDEX", default_value = "data/index.bin")]
     pub index: PathBuf,

@@ -84,6 +84,18 @@ impl IndexHolder {
         self.lock().problem.clone()
     }
 
+    /// `problem` for the public: the index file named without the folders
+    /// it sits in, which are the operator's business.
+    pub fn public_problem(&self) -> Option<String> {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        let full = self.path.display().to_string();
+        let problem = self.problem()?;
+        Some(problem.replace(&full, &name.unwrap_or_default()))
+    }
+
     /// Loads the file if it changed since last tried (or always, `force`).
     pub fn reload(&self, force: bool) -> Reload {
         let mut seen = self.lock();
@@ -102,7 +114,7 @@ impl IndexHolder {
                     path = %self.path.display(),
                     frames = h.frame_count,
                     anime = h.anime_count,
-                    built_at = h.built_at,
+                    built_at = crate::clock::iso8601(h.built_at * 1000),
                     "index loaded"
                 );
                 self.current.store(Some(Arc::new(index)));

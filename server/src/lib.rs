@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod http;
 pub mod ids;
 pub mod index_holder;
+pub mod logging;
 pub mod store;
 
 pub use caller::Caller;

@@ -10,8 +10,12 @@ use server::{AppState, create_app};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    init_logging();
-    match run() {
+    let cli = Cli::parse();
+    if let Err(e) = server::logging::init(&cli.serve.log) {
+        eprintln!("server: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
@@ -20,14 +24,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
-}
-
-fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Some(command) => server::admin::run(command, &mut std::io::stdout().lock()),
         None => serve_with(cli.serve),

@@ -207,8 +207,15 @@ pub const ORIGIN: &str = "http://e2e.test";
 
 impl Server {
     pub fn start(index: &Path) -> Server {
+        Server::start_with(index, &[])
+    }
+
+    /// Starts with more flags (they win over the defaults above them);
+    /// stderr, the log, goes to a file `log()` reads.
+    pub fn start_with(index: &Path, flags: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
         let child = Command::new(bin("server"))
             .arg("--index")
             .arg(index)
@@ -218,7 +225,9 @@ impl Server {
             .args(["--trusted-origin", ORIGIN, "--allow-loopback-urls"])
             .args(["--pbkdf2-iterations", "1000"])
             .env("RUST_LOG", "warn")
+            .args(flags)
             .stdout(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("server starts");
         let server = Server {
@@ -241,7 +250,16 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("the server at {} did not load its index in 30 s", self.base);
+        panic!(
+            "the server at {} did not load its index in 30 s; its log:\n{}",
+            self.base,
+            self.log()
+        );
+    }
+
+    /// What the server logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("server.log")).expect("log read")
     }
 
     /// Signs a user up and creates an API key; returns the key.

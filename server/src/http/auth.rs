@@ -82,11 +82,16 @@ pub async fn get_session(session: MaybeSession) -> HttpResponse {
 }
 
 /// The checks before any work on sign-in and sign-up: login CSRF, then
-/// better-auth's per-IP-and-path limiter (3 per 10 s).
+/// better-auth's per-IP-and-path limiter (3 per 10 s). The path is the
+/// route's pattern, not the raw path: `/api/auth/sign-in/%65mail` reaches
+/// the same handler and must meet the same limit.
 fn admit(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     refuse_cross_site_navigation(req)?;
     let ip = client_ip(req, state.config.trust_proxy).to_canonical();
-    let key = RateLimiter::key(&ip.to_string(), req.path());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| req.path().to_string());
+    let key = RateLimiter::key(&ip.to_string(), &route);
     Ok(state.auth_limiter.check(&key)?)
 }
 

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let problem = state.index.problem();
+    let problem = state.index.public_problem();
     let index = match state.index.current() {
         Some(index) => {
             let h = index.header();

@@ -2,6 +2,7 @@
 //! turns every error (extractor, routing, handler) into the one JSON body.
 //! Handlers are thin; the work is in `store`, `fetch` and `shared`.
 
+mod access_log;
 mod apikeys;
 mod auth;
 mod confirm;
@@ -29,7 +30,7 @@ use crate::store::{Store, StoreError};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, ResponseError, web};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -119,8 +120,7 @@ pub fn create_app(
         }))
         .wrap(from_fn(cookie::guard))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
-        // No client address in the log: like the database, it keeps none.
-        .wrap(Logger::new("\"%r\" %s %b %Dms"))
+        .wrap(access_log::logger())
         .service(resource("/api/health").route(web::get().to(health::health)))
         .service(resource("/api/openapi.json").route(web::get().to(openapi)))
         .service(resource("/api/anime/search").route(web::post().to(search::search)))

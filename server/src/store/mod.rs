@@ -31,6 +31,12 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: cannot create the database file: {source}")]
+    CreateFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database: migration {component} v{version} failed: {source}")]

@@ -41,6 +41,7 @@ impl Store {
     /// connections.
     pub fn open(path: &Path, size: usize) -> Result<Store, StoreError> {
         create_parent(path)?;
+        create_private(path)?;
         let mut first = open_connection(path)?;
         migrate(&mut first, "server", SERVER_MIGRATIONS)?;
         migrate(&mut first, accounts::db::COMPONENT, &accounts_migrations())?;
@@ -122,6 +123,26 @@ fn create_parent(path: &Path) -> Result<(), StoreError> {
             })
         }
         _ => Ok(()),
+    }
+}
+
+/// Creates a missing database file readable by its owner only (0600): it
+/// holds the signing secret and password hashes. SQLite gives its `-wal`
+/// and `-shm` files the same mode. An existing file keeps its mode.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    match created {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::CreateFile {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

@@ -43,6 +43,23 @@ async fn refuses_the_sixth_guest_search_with_retry_after() {
 }
 
 #[actix_web::test]
+async fn an_ipv6_slash_64_is_one_guest() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    for i in 1..=5 {
+        let ip = format!("[2001:db8:1:2::{i}]");
+        let (status, body, _) = call(&app, upload(&jpeg(1)), &ip).await;
+        assert_eq!(status, 200, "search {i}: {body}");
+    }
+    let other_address = "[2001:db8:1:2:ffff:ffff:ffff:ffff]";
+    let (status, body, _) = call(&app, upload(&jpeg(1)), other_address).await;
+    assert_eq!((status.as_u16(), body), (429, quota_error()));
+    let other_network = "[2001:db8:1:3::1]";
+    let (status, _, _) = call(&app, upload(&jpeg(1)), other_network).await;
+    assert_eq!(status, 200, "another /64 has its own quota");
+}
+
+#[actix_web::test]
 async fn counts_only_successful_searches() {
     let f = Fixture::new();
     let app = app(f.state()).await;

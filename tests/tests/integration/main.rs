@@ -2,4 +2,5 @@
 //! subject: `indexer build` on generated footage, the real `server`
 //! process on that index, real clients.
 
+mod server_log;
 mod tracemoe_client;

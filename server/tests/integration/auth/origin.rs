@@ -74,6 +74,28 @@ async fn trusted_origins_may_use_wildcards() {
 }
 
 #[actix_web::test]
+async fn another_spelling_of_the_path_meets_the_same_limit() {
+    let f = fixture();
+    let app = app(f.state()).await;
+    sign_up(&app, "ann@example.com", "192.0.2.24").await;
+    let paths = [
+        "/api/auth/sign-in/email",
+        "/api/auth/sign-in/%65mail",
+        "/api/auth/sign-in/emai%6C",
+        "/api/auth/sign-in/%65%6Dail",
+    ];
+    let mut statuses = Vec::new();
+    for path in paths {
+        let attempt = post_json(path, sign_in_body("ann@example.com", "wrong password"));
+        statuses.push(call(&app, attempt, "192.0.2.28").await.0.as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429]);
+    let ok = post_json(paths[1], sign_in_body("ann@example.com", PASSWORD));
+    let (status, _, _) = call(&app, ok, "192.0.2.28").await;
+    assert_eq!(status, 429, "the right password waits on every spelling");
+}
+
+#[actix_web::test]
 async fn sign_in_is_limited_to_three_per_ten_seconds_per_ip_and_path() {
     let f = fixture();
     let app = app(f.state()).await;
