@@ -139,6 +139,11 @@ pub struct Args {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "SERVER_WORKERS")]
     pub workers: Option<usize>,
+    /// Seconds a request body may take to arrive in full; a slower one is
+    /// refused and its connection closed.
+    #[arg(long, env = "SERVER_BODY_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout_secs: u64,
 }
 
 /// The checked configuration the server runs with.
@@ -160,6 +165,7 @@ pub struct Config {
     pub guest_daily_limit: Option<u32>,
     pub index_poll: Duration,
     pub workers: usize,
+    pub body_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -228,6 +234,7 @@ impl Config {
             guest_daily_limit: (!a.no_guest_quota).then_some(a.guest_daily_limit),
             index_poll: Duration::from_millis(a.index_poll_ms),
             workers,
+            body_timeout: Duration::from_secs(a.body_timeout_secs),
         })
     }
 

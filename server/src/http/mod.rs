@@ -5,6 +5,7 @@
 mod access_log;
 mod apikeys;
 mod auth;
+mod body_deadline;
 mod confirm;
 pub mod cookie;
 mod credits;
@@ -119,6 +120,7 @@ pub fn create_app(
             ApiError::new(ErrorCode::InvalidParameter, format!("bad path: {e}")).into()
         }))
         .wrap(from_fn(cookie::guard))
+        .wrap(from_fn(body_deadline::guard))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
         .wrap(access_log::logger())
         .service(resource("/api/health").route(web::get().to(health::health)))

@@ -54,7 +54,6 @@ pub fn upgrade(bytes: &[u8]) -> Result<AlignedVec, Error> {
 
 /// Writes `data` as format 3 (dropping what format 3 cannot hold), so tests
 /// can show that such an index still serves and is upgraded by a build.
-#[cfg(any(test, feature = "format3-writer"))]
 pub fn write_format_3(
     path: &std::path::Path,
     data: &super::IndexData,

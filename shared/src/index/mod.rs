@@ -12,7 +12,6 @@ mod writer;
 
 pub use header::{FORMAT_VERSION, HEADER_LEN, Header, MAGIC};
 pub use layout::{ENTRY_BYTES, Layout};
-#[cfg(feature = "format3-writer")]
 pub use legacy::write_format_3;
 pub use model::{
     Anime, ArchivedAnime, ArchivedFailure, ArchivedVideo, Failure, IndexData, Meta, Titles, Video,

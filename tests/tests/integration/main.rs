@@ -3,4 +3,5 @@
 //! process on that index, real clients.
 
 mod server_log;
+mod slow_body;
 mod tracemoe_client;
