@@ -55,5 +55,12 @@ pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
 fn open(db: &DatabaseArg) -> anyhow::Result<Store> {
     let path = &db.database;
     anyhow::ensure!(path.is_file(), "{}: no database here", path.display());
+    let ours = Store::is_server_database(path)
+        .with_context(|| format!("{}: cannot read it as a database", path.display()))?;
+    anyhow::ensure!(
+        ours,
+        "{}: not this server's database (it has none of the server's tables); nothing was changed",
+        path.display()
+    );
     Store::open(path, 1).with_context(|| format!("{}: cannot open", path.display()))
 }

@@ -63,6 +63,35 @@ impl Store {
         &self.inner.path
     }
 
+    /// Whether `path` is a database this server made (it has the server's
+    /// migrations), checked read-only so that nothing is written to a file
+    /// that turns out to be someone else's.
+    pub fn is_server_database(path: &Path) -> Result<bool, StoreError> {
+        use rusqlite::OpenFlags;
+        let open = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(open)?;
+        let has_migrations: bool = conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(open)?;
+        if !has_migrations {
+            return Ok(false);
+        }
+        conn.query_row(
+            "SELECT count(*) > 0 FROM schema_migrations WHERE component = 'server'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(open)
+    }
+
     /// Borrows a connection, waiting for one if all are in use. Blocking:
     /// call from `web::block` or another blocking thread.
     pub fn get(&self) -> PooledConnection {

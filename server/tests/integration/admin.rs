@@ -142,3 +142,24 @@ fn operator_mistakes_fail_with_a_message() {
         "{out}"
     );
 }
+
+#[test]
+fn operator_commands_leave_other_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE notes (body TEXT);")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&other).unwrap();
+    let (ok, out) = server(&["users", "list", "--database", other.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("not this server's database"), "{out}");
+    assert_eq!(std::fs::read(&other).unwrap(), before, "nothing written");
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database at all, just some text\n".repeat(200)).unwrap();
+    let (ok, out) = server(&["users", "list", "--database", text.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("cannot read it as a database"), "{out}");
+}
