@@ -34,7 +34,13 @@ pub struct Fetcher {
     pub allow_loopback: bool,
     pub timeout: Duration,
     pub max_bytes: usize,
+    /// Downloads running at once; more wait (within their time limit), so
+    /// slow hosts cannot make the server hold unbounded bodies in memory.
+    pub slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// How many URL downloads run at once by default: at most 8 x 25 MB held.
+pub const CONCURRENT_FETCHES: usize = 8;
 
 impl Fetcher {
     pub fn new(allow_loopback: bool) -> Self {
@@ -42,13 +48,23 @@ impl Fetcher {
             allow_loopback,
             timeout: Duration::from_secs(10),
             max_bytes: 25 * 1024 * 1024,
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_FETCHES)),
         }
     }
 
-    /// Downloads the body `url` leads to, within the time limit.
+    /// Downloads the body `url` leads to, within the time limit, which
+    /// includes waiting for a free download slot.
     pub async fn fetch(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         let url = parse_url(url)?;
-        match tokio::time::timeout(self.timeout, self.follow(url)).await {
+        let download = async {
+            let _slot = self
+                .slots
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
+            self.follow(url).await
+        };
+        match tokio::time::timeout(self.timeout, download).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Failed(format!(
                 "timed out after {:?}",

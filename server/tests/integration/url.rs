@@ -205,6 +205,28 @@ async fn refuses_urls_that_are_not_http() {
     }
 }
 
+/// With one download slot, a second slow download waits for the first and
+/// runs out of time; unbounded, both would be held at once.
+#[actix_web::test]
+async fn downloads_beyond_the_slots_wait_their_turn() {
+    let host = image_host();
+    let mut f = Fixture::new();
+    f.config.allow_loopback_urls = true;
+    let state = f.state_with(|s| {
+        s.fetcher.timeout = Duration::from_millis(4_500);
+        s.fetcher.slots = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+    });
+    let app = app(state).await;
+    let url = format!("http://{host}/slow");
+    let (first, second) = futures_util::join!(
+        call(&app, by_url(&url), "198.51.100.21"),
+        call(&app, by_url(&url), "198.51.100.22"),
+    );
+    let mut statuses = [first.0.as_u16(), second.0.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 422], "{} / {}", first.1, second.1);
+}
+
 #[actix_web::test]
 async fn tells_fetch_failures_apart() {
     let host = image_host();
