@@ -64,19 +64,40 @@ pub struct Credentials {
     pub remember_me: bool,
 }
 
-/// Lower-cases and checks an email address (one `@`, a dotted domain, no spaces).
+/// Checks an email address (one `@`, a dotted domain, no spaces, no
+/// invisible characters) and gives it one spelling, so that look-alikes
+/// cannot make second accounts: Unicode NFC and lower case, the domain as
+/// IDNA reads it (`BÜCHER.example`, `bu\u{308}cher.example` and
+/// `xn--bcher-kva.example` are all `bücher.example`).
 pub fn normalize_email(email: &str) -> Result<String> {
-    let email = email.trim().to_lowercase();
     let invalid = || Error::InvalidEmail;
-    if email.len() > MAX_EMAIL_LEN || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let email = email.trim();
+    if email.len() > MAX_EMAIL_LEN || email.chars().any(|c| c.is_whitespace() || invisible(c)) {
         return Err(invalid());
     }
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(email);
+    let email = nfc.to_lowercase();
     let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
     let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.contains('@'));
     if local.is_empty() || !domain.contains('.') || !labels_ok {
         return Err(invalid());
     }
-    Ok(email)
+    let (domain, errors) = idna::domain_to_unicode(domain);
+    if errors.is_err() || domain.is_empty() {
+        return Err(invalid());
+    }
+    Ok(format!("{local}@{domain}"))
+}
+
+/// Control characters and the zero-width and direction marks that show
+/// nothing, so two addresses that look the same would not be the same.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}')
 }
 
 fn validate_name(name: &str) -> Result<String> {
@@ -241,12 +262,34 @@ mod tests {
             "a b@x.io",
             "a@@x.io",
             "a@x..io",
+            "ann\u{200B}@example.com",
+            "ann@exam\u{200D}ple.com",
+            "\u{202E}ann@example.com",
+            "ann\u{7}@example.com",
+            "ann@xn--.com",
         ] {
             assert!(
                 matches!(normalize_email(bad), Err(Error::InvalidEmail)),
-                "{bad}"
+                "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn look_alike_spellings_are_one_address() {
+        let one = normalize_email("Zoë@Bücher.Example").unwrap();
+        assert_eq!(one, "zoë@bücher.example");
+        for same in [
+            "zoe\u{308}@bu\u{308}cher.example",
+            "ZOË@xn--bcher-kva.example",
+            " zoë@BÜCHER.EXAMPLE ",
+        ] {
+            assert_eq!(normalize_email(same).unwrap(), one, "{same:?}");
+        }
+        assert_eq!(
+            normalize_email("Ann@Example.COM").unwrap(),
+            "ann@example.com"
+        );
     }
 
     #[test]
