@@ -45,6 +45,8 @@ pub struct IndexHolder {
 struct Seen {
     /// The file version last tried, loaded or not.
     file: Option<FileId>,
+    /// The file version the current mapping was made from.
+    mapped: Option<FileId>,
     problem: Option<String>,
 }
 
@@ -107,6 +109,7 @@ impl IndexHolder {
             return Reload::Unchanged;
         }
         seen.file = Some(file);
+        self.drop_if_written_in_place(&mut seen, file);
         match Index::open(&self.path) {
             Ok(index) => {
                 let h = index.header();
@@ -118,10 +121,27 @@ impl IndexHolder {
                     "index loaded"
                 );
                 self.current.store(Some(Arc::new(index)));
+                seen.mapped = Some(file);
                 seen.problem = None;
                 Reload::Loaded
             }
             Err(e) => self.refuse(&mut seen, e.to_string()),
+        }
+    }
+
+    /// The mapped file itself changed (same inode, other size or time): it
+    /// was written in place, not replaced by rename, and reading the old
+    /// mapping past a truncation would kill the process with SIGBUS. Stop
+    /// serving it; a good file, in place or renamed, is loaded afresh.
+    fn drop_if_written_in_place(&self, seen: &mut Seen, file: FileId) {
+        let Some(mapped) = seen.mapped else { return };
+        if (mapped.dev, mapped.ino) == (file.dev, file.ino) && mapped != file {
+            tracing::error!(
+                path = %self.path.display(),
+                "the index file was written in place while mapped; no longer serving it (replace it by renaming a new file over it)"
+            );
+            self.current.store(None);
+            seen.mapped = None;
         }
     }
 

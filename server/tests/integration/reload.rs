@@ -179,3 +179,28 @@ async fn starts_without_an_index_and_loads_it_when_it_appears() {
         (200, found(vec![hit(1, 1)]))
     );
 }
+
+/// Truncating the mapped file in place (instead of renaming a new one over
+/// it) would make the next search that reads past the cut die of SIGBUS:
+/// the server stops serving that mapping at its next look at the file.
+#[actix_web::test]
+async fn an_index_truncated_in_place_is_no_longer_served() {
+    let f = Fixture::new();
+    let state = f.state();
+    let app = app(state.clone()).await;
+    assert!(state.index.current().is_some());
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&f.config.index)
+        .unwrap();
+    file.set_len(200).unwrap();
+    drop(file);
+    assert!(matches!(state.index.reload(false), Reload::Failed(_)));
+    assert!(
+        state.index.current().is_none(),
+        "the cut mapping is dropped"
+    );
+    let (status, body, _) = call(&app, upload(&jpeg(2)), "192.0.2.1").await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["code"], "INDEX_UNAVAILABLE", "{body}");
+}
