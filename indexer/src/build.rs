@@ -100,17 +100,9 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     }
     let mut report = BuildReport {
         warnings: lib.warnings.len(),
+        skipped: report_library(&lib, opts, progress),
         ..Default::default()
     };
-    for w in lib.warnings.iter().chain(&lib.skipped) {
-        progress.problem(&w.path.display().to_string(), &w.message);
-    }
-    for w in &lib.skipped {
-        let path = w.path.strip_prefix(&opts.library).unwrap_or(&w.path);
-        report
-            .skipped
-            .push((path.display().to_string(), w.message.clone()));
-    }
     let previous = old.as_ref().map(previous::videos).unwrap_or_default();
     let old_failures = old.as_ref().map(previous::failures).unwrap_or_default();
     let unchanged = |v: &VideoFile, key: Option<(u64, i64)>| key == Some((v.size, v.mtime_ns));
@@ -143,8 +135,9 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
                 sources.insert(&v.rel_path, Source::Decoded(video));
             }
             Err(e) => {
-                report.skipped.push((v.rel_path.clone(), e.to_string()));
-                failed.push(failure(v, e.to_string()));
+                let why = e.to_string();
+                report.skipped.push((v.rel_path.clone(), why.clone()));
+                failed.push(failure(v, why));
             }
         }
     }
@@ -169,6 +162,25 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     progress.finish();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Reports the library's warnings and skipped paths as they are found;
+/// gives the skipped ones, relative to the library, for the summary.
+fn report_library(
+    lib: &library::Library,
+    opts: &BuildOptions,
+    progress: &dyn Progress,
+) -> Vec<(String, String)> {
+    for w in lib.warnings.iter().chain(&lib.skipped) {
+        progress.problem(&w.path.display().to_string(), &w.message);
+    }
+    lib.skipped
+        .iter()
+        .map(|w| {
+            let path = w.path.strip_prefix(&opts.library).unwrap_or(&w.path);
+            (path.display().to_string(), w.message.clone())
+        })
+        .collect()
 }
 
 fn failure(v: &VideoFile, reason: String) -> Failure {

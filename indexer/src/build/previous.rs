@@ -50,10 +50,16 @@ pub(super) fn failures(index: &Index) -> HashMap<String, Failure> {
 /// Puts the videos indexed from folders that cannot be listed now back
 /// into the library as they were, so they are copied, not removed.
 pub(super) fn keep_unreadable(lib: &mut Library, old: &Index, root: &Path) {
+    if lib.unreadable.is_empty() {
+        return;
+    }
+    let inside = |path: &str, folder: &str| {
+        path.strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+    };
     for v in old.videos() {
         let path = v.path.as_str();
-        let inside = |folder: &String| path.starts_with(&format!("{folder}/"));
-        if !lib.unreadable.iter().any(inside) {
+        if !lib.unreadable.iter().any(|folder| inside(path, folder)) {
             continue;
         }
         let anime = path.split('/').next().unwrap_or_default();
@@ -65,8 +71,10 @@ pub(super) fn keep_unreadable(lib: &mut Library, old: &Index, root: &Path) {
                 mtime_ns: v.mtime_ns.to_native(),
                 episode: v.episode.as_ref().map(|e| e.to_native()),
             });
-            folder.videos.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         }
+    }
+    for folder in &mut lib.anime {
+        folder.videos.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
 }
 

@@ -45,14 +45,21 @@ impl<'a> Walk<'a> {
             path: root.into(),
             source,
         };
-        let entries = sorted_entries(root).map_err(io)?;
+        let entries: Vec<(PathBuf, Entry)> = sorted_entries(root)
+            .map_err(io)?
+            .into_iter()
+            .map(|path| {
+                let kind = entry(&path);
+                (path, kind)
+            })
+            .collect();
         self.first_visit(root);
         // Every anime folder is claimed before any is walked, so that a
         // link from one anime into another walks neither under the wrong
         // anime; a second link to one anime folder is walked once.
         let mut claimed = HashSet::new();
-        for path in &entries {
-            if matches!(entry(path), Entry::Folder) {
+        for (path, kind) in &entries {
+            if matches!(kind, Entry::Folder) {
                 if self.first_visit(path) {
                     claimed.insert(path.clone());
                 } else {
@@ -60,8 +67,8 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        for path in entries {
-            match entry(&path) {
+        for (path, kind) in entries {
+            match kind {
                 Entry::Folder if claimed.contains(&path) => {
                     let folder = self.anime(&path);
                     if !folder.videos.is_empty() || folder.unreadable {

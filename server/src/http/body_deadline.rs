@@ -9,6 +9,7 @@ use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::rt::time::{Sleep, sleep};
 use actix_web::web::{self, Bytes};
@@ -22,10 +23,14 @@ pub async fn guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let has_body = [header::CONTENT_LENGTH, header::TRANSFER_ENCODING]
+        .iter()
+        .any(|h| req.headers().contains_key(h));
     let limit = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.config.body_timeout);
-    if let Some(limit) = limit {
+    // Requests without a body (most GETs) keep their payload as it is.
+    if let (true, Some(limit)) = (has_body, limit) {
         let body = req.take_payload();
         req.set_payload(Payload::Stream {
             payload: Box::pin(Deadline::new(body, limit)),
