@@ -44,6 +44,22 @@ impl RateLimiter {
         format!("{ip}|{path}")
     }
 
+    /// Refuses like `check` when `key` has used up its window, without
+    /// counting a request: for limits on failures, which are counted
+    /// (`check`) only once they happen.
+    pub fn peek(&self, key: &str) -> Result<()> {
+        let now = self.clock.now_ms();
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        match windows.get(key) {
+            Some(w) if now - w.start < self.window_ms && w.count >= self.max => {
+                Err(Error::TooManyRequests {
+                    retry_after_secs: secs_until(now, w.start + self.window_ms),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Counts one request for `key`; refuses with 429 `TOO_MANY_REQUESTS`
     /// whose `retry_after_secs` is the wait for `X-Retry-After`.
     pub fn check(&self, key: &str) -> Result<()> {
@@ -104,5 +120,21 @@ mod tests {
             .unwrap();
         clock.advance_ms(7_500);
         limiter.check(&key).unwrap();
+    }
+
+    #[test]
+    fn peek_refuses_a_used_up_window_without_counting() {
+        let clock = Arc::new(ManualClock::new(1_000_000));
+        let limiter = RateLimiter::new(2, 60 * SECOND_MS, clock.clone());
+        for _ in 0..5 {
+            limiter.peek("k").unwrap();
+        }
+        limiter.check("k").unwrap();
+        limiter.peek("k").unwrap();
+        limiter.check("k").unwrap();
+        let err = limiter.peek("k").unwrap_err();
+        assert_eq!(err.retry_after_secs(), Some(60));
+        clock.advance_ms(60 * SECOND_MS);
+        limiter.peek("k").unwrap();
     }
 }

@@ -14,6 +14,20 @@ pub enum Caller {
     User { user_id: String, via: Via },
 }
 
+impl Caller {
+    /// A key naming this caller in the in-memory limiters: the user, or
+    /// the guest's address hash (never the address).
+    pub fn limiter_key(&self) -> String {
+        match self {
+            Caller::Guest { ip_hash } => {
+                let hex: String = ip_hash.0[..16].iter().map(|b| format!("{b:02x}")).collect();
+                format!("guest:{hex}")
+            }
+            Caller::User { user_id, .. } => format!("user:{user_id}"),
+        }
+    }
+}
+
 /// How a signed-in caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {

@@ -144,6 +144,11 @@ pub struct Args {
     #[arg(long, env = "SERVER_BODY_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout_secs: u64,
+    /// Megabytes of request bodies all requests together may hold in
+    /// memory; a new upload past it gets 503 `SERVER_BUSY`.
+    #[arg(long, env = "SERVER_BODY_MEMORY_MB", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub body_memory_mb: u64,
 }
 
 /// The checked configuration the server runs with.
@@ -166,6 +171,7 @@ pub struct Config {
     pub index_poll: Duration,
     pub workers: usize,
     pub body_timeout: Duration,
+    pub body_memory_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -235,6 +241,7 @@ impl Config {
             index_poll: Duration::from_millis(a.index_poll_ms),
             workers,
             body_timeout: Duration::from_secs(a.body_timeout_secs),
+            body_memory_bytes: (a.body_memory_mb * 1024 * 1024) as usize,
         })
     }
 

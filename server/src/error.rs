@@ -42,6 +42,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     GuestQuotaExceeded,
     IndexUnavailable,
+    ServerBusy,
     InternalError,
     // Accounts, sessions and keys (better-auth's codes where it has one).
     UserAlreadyExistsUseAnotherEmail,
@@ -89,7 +90,7 @@ impl ErrorCode {
             UrlFetchFailed | UserAlreadyExistsUseAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
             GuestQuotaExceeded | TooManyRequests | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            IndexUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            IndexUnavailable | ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -10,7 +10,14 @@ pub struct DecodeLimits {
     pub max_bytes: usize,
     pub max_width: u32,
     pub max_height: u32,
+    /// Pixels of a JPEG, which is decoded reduced (a 50 MP phone photo
+    /// costs about what a 1080p screenshot does).
     pub max_pixels: u64,
+    /// Pixels of a picture decoded at full size (PNG, WebP, GIF, and a
+    /// JPEG the reduced decoder cannot read): a 4K or 5K screenshot and a
+    /// 12 MP phone photo fit; each pixel costs 4 bytes and its share of
+    /// CPU, so a tiny file declaring 9999x4000 is refused unread.
+    pub max_full_pixels: u64,
 }
 
 impl Default for DecodeLimits {
@@ -19,7 +26,8 @@ impl Default for DecodeLimits {
             max_bytes: 25 * 1024 * 1024,
             max_width: 10_000,
             max_height: 10_000,
-            max_pixels: 40_000_000,
+            max_pixels: 50_000_000,
+            max_full_pixels: 4096 * 4096,
         }
     }
 }
@@ -53,7 +61,7 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_width);
     image_limits.max_image_height = Some(limits.max_height);
-    image_limits.max_alloc = Some(limits.max_pixels * 4);
+    image_limits.max_alloc = Some(limits.max_full_pixels * 4);
     reader.limits(image_limits.clone());
     let (w, h) = reader
         .into_dimensions()
@@ -68,6 +76,12 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
         && let Some(img) = decode_jpeg_reduced(bytes, w, h)
     {
         return Ok(img);
+    }
+    if w as u64 * h as u64 > limits.max_full_pixels {
+        return Err(QueryError::TooLarge(format!(
+            "{w}x{h} pixels, at most {} allowed for {format:?} (JPEG up to {})",
+            limits.max_full_pixels, limits.max_pixels
+        )));
     }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits);

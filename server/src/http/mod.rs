@@ -5,6 +5,7 @@
 mod access_log;
 mod apikeys;
 mod auth;
+pub mod body_budget;
 mod body_deadline;
 mod confirm;
 pub mod cookie;
@@ -52,11 +53,16 @@ pub struct AppState {
     /// How many permits `search_slots` has (trace.moe's `/me` shows it).
     pub search_concurrency: usize,
     pub decode_limits: shared::DecodeLimits,
+    /// Request body bytes held in memory by all requests together.
+    pub body_budget: Arc<body_budget::BodyBudget>,
     /// Now, for quotas, sessions and the search log (manual in tests).
     pub clock: Arc<dyn Clock>,
     pub passwords: accounts::PasswordPolicy,
     /// Sign-in and sign-up attempts per IP and path.
     pub auth_limiter: accounts::RateLimiter,
+    /// Searches that failed after costly work (a URL that could not be
+    /// fetched, an image that could not be decoded), per caller.
+    pub failed_searches: accounts::RateLimiter,
 }
 
 impl AppState {
@@ -79,8 +85,10 @@ impl AppState {
             search_slots: Semaphore::new(cores),
             search_concurrency: cores,
             decode_limits: shared::DecodeLimits::default(),
+            body_budget: body_budget::BodyBudget::new(config.body_memory_bytes),
             passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
             auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
+            failed_searches: search::failure_limiter(clock.clone()),
             clock,
             config: config.clone(),
         })

@@ -25,7 +25,8 @@ pub async fn search(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let max = state.decode_limits.max_bytes;
-    let input = search_input::read(&req, payload, query.into_inner(), max).await?;
+    let mut held = state.body_budget.reserve();
+    let input = search_input::read(&req, payload, query.into_inner(), max, &mut held).await?;
     let request = SearchRequest {
         options: query_options(&input.params)?,
         image: input.image,
@@ -58,14 +59,11 @@ pub(super) async fn perform(
 ) -> Result<NewSearch, ApiError> {
     let index = state.index.current().ok_or_else(index_unavailable)?;
     check_quota(state, &caller).await?;
-    let bytes = match (request.image, request.url) {
-        (Some(bytes), _) => bytes,
-        (None, Some(url)) if !url.trim().is_empty() => {
-            state.fetcher.fetch(&url).await.map_err(fetch_error)?
-        }
-        _ => return Err(missing_image()),
-    };
-    let results = run_search(state, Arc::clone(&index), bytes, request.options).await?;
+    let key = caller.limiter_key();
+    check_failures(state, &key)?;
+    let results = fetch_and_search(state, index.clone(), request)
+        .await
+        .inspect_err(|e| count_failure(state, &key, e))?;
     let search = NewSearch {
         id: crate::ids::search_id(),
         created_at: state.clock.now_ms(),
@@ -74,6 +72,55 @@ pub(super) async fn perform(
     };
     record(state, &search, caller).await?;
     Ok(search)
+}
+
+async fn fetch_and_search(
+    state: &AppState,
+    index: Arc<Index>,
+    request: SearchRequest,
+) -> Result<Vec<SearchHit>, ApiError> {
+    let bytes = match (request.image, request.url) {
+        (Some(bytes), _) => bytes,
+        (None, Some(url)) if !url.trim().is_empty() => {
+            state.fetcher.fetch(&url).await.map_err(fetch_error)?
+        }
+        _ => return Err(missing_image()),
+    };
+    run_search(state, index, bytes, request.options).await
+}
+
+/// Failed searches a caller may make per `FAILURE_WINDOW_MS` before its
+/// searches are refused until the window ends.
+pub const MAX_FAILED_SEARCHES: u32 = 20;
+pub const FAILURE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+pub(super) fn failure_limiter(clock: Arc<dyn crate::clock::Clock>) -> accounts::RateLimiter {
+    accounts::RateLimiter::new(MAX_FAILED_SEARCHES, FAILURE_WINDOW_MS, clock)
+}
+
+/// Refuses a caller whose recent searches failed too often: a fetch or a
+/// decode costs the server whether or not it ends in a search.
+fn check_failures(state: &AppState, key: &str) -> Result<(), ApiError> {
+    state.failed_searches.peek(key).map_err(|e| {
+        let wait = e.retry_after_secs().unwrap_or(60);
+        ApiError::new(
+            ErrorCode::TooManyRequests,
+            format!(
+                "{MAX_FAILED_SEARCHES} searches in 10 minutes failed on an image that could not be fetched or decoded; retry in {wait} s"
+            ),
+        )
+        .with_retry_after(wait)
+    })
+}
+
+/// Counts a failure that cost a fetch or a decode.
+fn count_failure(state: &AppState, key: &str, e: &ApiError) {
+    if matches!(
+        e.code,
+        ErrorCode::UrlFetchFailed | ErrorCode::InvalidImage | ErrorCode::ImageTooLarge
+    ) {
+        let _ = state.failed_searches.check(key);
+    }
 }
 
 fn query_options(p: &RawParams) -> Result<QueryOptions, ApiError> {

@@ -5,6 +5,8 @@ mod support;
 
 mod search;
 
+mod bodies;
+
 mod url;
 
 mod quota;

@@ -283,3 +283,32 @@ async fn answers_unknown_routes_and_methods_in_json() {
         (404, error("NOT_FOUND", "no such endpoint: /api/nothing"))
     );
 }
+
+/// Undecodable images cost the server a decode each: after 20 such
+/// failures in 10 minutes a caller's searches are refused until the
+/// window ends; other callers are not affected.
+#[actix_web::test]
+async fn refuses_a_caller_whose_searches_keep_failing() {
+    let f = Fixture::new();
+    let app = app(f.state()).await;
+    let junk = b"\xff\xd8\xff\xe0 not really a jpeg".repeat(10);
+    for _ in 0..20 {
+        let (status, body, _) = call(&app, upload(&junk), IP).await;
+        assert_eq!(
+            (status.as_u16(), body["code"].clone()),
+            (400, json!("INVALID_IMAGE"))
+        );
+    }
+    let (status, body, headers) = call(&app, upload(&jpeg(1)), IP).await;
+    let expected = error(
+        "TOO_MANY_REQUESTS",
+        "20 searches in 10 minutes failed on an image that could not be fetched or decoded; retry in 600 s",
+    );
+    assert_eq!((status.as_u16(), body), (429, expected));
+    assert_eq!(headers.get("retry-after").unwrap(), "600");
+    let (status, _, _) = call(&app, upload(&jpeg(1)), "198.51.100.20").await;
+    assert_eq!(status, 200);
+    f.clock.advance_ms(600_000);
+    let (status, body, _) = call(&app, upload(&jpeg(1)), IP).await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -78,3 +78,28 @@ fn a_damaged_jpeg_is_refused() {
     let err = decode_image(&bytes[..200], &DecodeLimits::default()).unwrap_err();
     assert!(matches!(err, QueryError::InvalidImage(_)), "{err}");
 }
+
+/// A 48 MP phone photo is a JPEG, decoded reduced: accepted. A PNG or WebP
+/// that large would be decoded whole (4 bytes a pixel): refused unread.
+#[test]
+fn a_phone_photo_jpeg_decodes_but_a_huge_png_is_refused() {
+    let photo = decode_image(&jpeg(&picture(8000, 6000)), &DecodeLimits::default()).unwrap();
+    assert_eq!((photo.width(), photo.height()), (1000, 750));
+    let flat = RgbImage::new(5000, 4000);
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&flat, 5000, 4000, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = decode_image(&png, &DecodeLimits::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("5000x4000 pixels, at most 16777216 allowed for Png"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed().as_millis() < 100,
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -4,6 +4,7 @@
 //! form body whose `image` is base64 (a data URI prefix allowed).
 
 use crate::error::{ApiError, ErrorCode};
+use crate::http::body_budget::Reservation;
 use crate::http::form::content_type;
 use crate::http::search_input::{self, RawParams, read_capped, too_large};
 use actix_web::http::header;
@@ -19,10 +20,11 @@ pub async fn read(
     req: &HttpRequest,
     payload: web::Payload,
     max_image: usize,
+    held: &mut Reservation,
 ) -> Result<Option<Vec<u8>>, ApiError> {
     let mime = content_type(req);
     if mime.starts_with("multipart/form-data") {
-        let input = search_input::read(req, payload, RawParams::default(), max_image).await?;
+        let input = search_input::read(req, payload, RawParams::default(), max_image, held).await?;
         return Ok(input.image);
     }
     // A base64 image is 4/3 the size of its bytes.
@@ -30,7 +32,7 @@ pub async fn read(
     if declared_length(req).is_some_and(|n| n > cap as u64) {
         return Err(too_large(max_image));
     }
-    let body = read_capped(payload, cap, || too_large(max_image)).await?;
+    let body = read_capped(payload, cap, || too_large(max_image), held).await?;
     let image = if body.is_empty() {
         None
     } else if mime.starts_with("application/json") {

@@ -93,7 +93,8 @@ async fn run(
     params: Params,
     payload: web::Payload,
 ) -> Result<crate::store::searches::NewSearch, ApiError> {
-    let image = input::read(req, payload, state.decode_limits.max_bytes).await?;
+    let mut held = state.body_budget.reserve();
+    let image = input::read(req, payload, state.decode_limits.max_bytes, &mut held).await?;
     let options = QueryOptions {
         // Borders are cut unless the client says `cutBorders=0`: our cut
         // only removes dark bars and flat chrome, so a full frame is
