@@ -5,7 +5,7 @@
 use crate::support::*;
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const IP: &str = "203.0.113.9";
 
@@ -108,6 +108,6 @@ where
     let res = test::call_service(app, req).await;
     let status = res.status().as_u16();
     let body = test::read_body(res).await;
-    let json = serde_json::from_slice(&body).unwrap_or_else(|_| json!(null));
+    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
     (status, json)
 }
