@@ -119,9 +119,13 @@ pub struct Args {
     /// tests; stored hashes keep their own count.
     #[arg(long, env = "SERVER_PBKDF2_ITERATIONS", default_value_t = DEFAULT_PBKDF2_ITERATIONS)]
     pub pbkdf2_iterations: u32,
-    /// Believe `X-Forwarded-For` (only behind a reverse proxy you run).
-    #[arg(long, env = "SERVER_TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// A reverse proxy whose `X-Forwarded-For` is believed: an address or
+    /// a network such as 10.0.0.0/8 (repeatable; comma-separated in the
+    /// environment variable). Requests from elsewhere are taken at their
+    /// peer address whatever they claim.
+    #[arg(long = "trust-proxy", env = "SERVER_TRUST_PROXY", value_delimiter = ',',
+          value_name = "ADDR[/BITS]", value_parser = parse_network)]
+    pub trust_proxy: Vec<ipnet::IpNet>,
     /// Let `url` searches fetch from loopback addresses (tests, closed
     /// networks). Other private ranges stay refused.
     #[arg(long, env = "SERVER_ALLOW_LOOPBACK_URLS")]
@@ -164,7 +168,8 @@ pub struct Config {
     /// Cookies get `Secure` and the `__Secure-` prefix (https base URL).
     pub secure_cookies: bool,
     pub pbkdf2_iterations: u32,
-    pub trust_proxy: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (empty: none).
+    pub trust_proxy: Vec<ipnet::IpNet>,
     pub allow_loopback_urls: bool,
     /// `None` when guest searches are unlimited.
     pub guest_daily_limit: Option<u32>,
@@ -289,6 +294,15 @@ fn normalize_origin(origin: &str) -> Result<String, ConfigError> {
         return Err(bad());
     }
     Ok(url.origin().ascii_serialization())
+}
+
+/// `10.0.0.0/8`, `::1`, `192.0.2.7`: a network, or one address.
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a network such as 10.0.0.0/8"))
 }
 
 fn default_workers() -> usize {

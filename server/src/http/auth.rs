@@ -87,7 +87,7 @@ pub async fn get_session(session: MaybeSession) -> HttpResponse {
 /// the same handler and must meet the same limit.
 fn admit(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     refuse_cross_site_navigation(req)?;
-    let ip = client_ip(req, state.config.trust_proxy).to_canonical();
+    let ip = client_ip(req, &state.config.trust_proxy).to_canonical();
     let route = req
         .match_pattern()
         .unwrap_or_else(|| req.path().to_string());

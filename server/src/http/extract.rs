@@ -11,6 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
+use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr};
 
 impl FromRequest for Caller {
@@ -53,7 +54,7 @@ pub(super) async fn key_caller(state: &AppState, key: String) -> Result<Caller, 
 
 /// A guest, known by the keyed hash of its address.
 pub(super) fn guest_caller(req: &HttpRequest, state: &AppState) -> Caller {
-    let ip = client_ip(req, state.config.trust_proxy);
+    let ip = client_ip(req, &state.config.trust_proxy);
     Caller::Guest {
         ip_hash: state.hasher.hash(ip),
     }
@@ -148,22 +149,37 @@ fn api_key(req: &HttpRequest) -> Option<String> {
         .then(|| key.trim().to_string())
 }
 
-/// The client's address: the peer, or with `trust_proxy` the last address
-/// in `X-Forwarded-For` (the one our proxy appended; earlier entries are
-/// whatever the client claimed).
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
-    let forwarded = trust_proxy.then(|| forwarded_for(req)).flatten();
-    forwarded
-        .or_else(|| req.peer_addr().map(|a| a.ip()))
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+/// The client's address. From a trusted proxy, `X-Forwarded-For` is read
+/// from its end: each proxy appends the address it was called from, so
+/// the first entry (from the right) that is not itself a trusted proxy is
+/// the client; whatever a client wrote before that is not believed. From
+/// any other peer, the peer address.
+pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(&ip.to_canonical()));
+    let mut client = peer;
+    if !is_trusted(peer) {
+        return client;
+    }
+    for hop in forwarded_hops(req).iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+        if !is_trusted(client) {
+            break;
+        }
+    }
+    client
 }
 
-fn forwarded_for(req: &HttpRequest) -> Option<IpAddr> {
-    let value = req
-        .headers()
+/// Every `X-Forwarded-For` entry, in order, across repeated headers.
+fn forwarded_hops(req: &HttpRequest) -> Vec<&str> {
+    req.headers()
         .get_all("x-forwarded-for")
-        .last()?
-        .to_str()
-        .ok()?;
-    value.rsplit(',').next()?.trim().parse().ok()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect()
 }

@@ -16,7 +16,7 @@ fn defaults_live_under_data() {
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(c.guest_daily_limit, Some(5));
     assert_eq!(c.index_poll.as_millis(), 1000);
-    assert!(!c.trust_proxy && !c.allow_loopback_urls && c.secret.is_none());
+    assert!(c.trust_proxy.is_empty() && !c.allow_loopback_urls && c.secret.is_none());
     assert!(c.trusted_origins.is_empty());
     assert_eq!(c.pbkdf2_iterations, 600_000, "OWASP 2023 floor");
     assert!(!c.secure_cookies);
@@ -95,6 +95,9 @@ fn reads_every_flag() {
         "--trusted-origin",
         "http://localhost:3000",
         "--trust-proxy",
+        "10.0.0.7/8,::1",
+        "--trust-proxy",
+        "192.0.2.1",
         "--allow-loopback-urls",
         "--no-guest-quota",
         "--index-poll-ms",
@@ -113,7 +116,9 @@ fn reads_every_flag() {
         c.trusted_origins,
         ["https://example.com", "http://localhost:3000"]
     );
-    assert!(c.trust_proxy && c.allow_loopback_urls);
+    let proxies: Vec<String> = c.trust_proxy.iter().map(|n| n.to_string()).collect();
+    assert_eq!(proxies, ["10.0.0.0/8", "::1/128", "192.0.2.1/32"]);
+    assert!(c.allow_loopback_urls);
     assert_eq!(
         (c.guest_daily_limit, c.index_poll.as_millis(), c.workers),
         (None, 250, 3)
@@ -150,4 +155,12 @@ fn refuses_bad_values() {
         Err(ParseError::Clap(_))
     ));
     assert!(matches!(parse(&["--unknown"]), Err(ParseError::Clap(_))));
+    match parse(&["--trust-proxy", "proxy.local"]) {
+        Err(ParseError::Clap(e)) => assert!(
+            e.to_string()
+                .contains("\"proxy.local\" is not an address or a network such as 10.0.0.0/8"),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }

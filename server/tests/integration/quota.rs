@@ -98,7 +98,9 @@ async fn concurrent_searches_never_exceed_the_quota() {
 async fn believes_x_forwarded_for_only_behind_a_trusted_proxy() {
     for trust in [false, true] {
         let mut f = Fixture::new();
-        f.config.trust_proxy = trust;
+        if trust {
+            f.config.trust_proxy = vec!["127.0.0.0/8".parse().unwrap()];
+        }
         let app = app(f.state()).await;
         let from = |client: &str| {
             upload(&jpeg(4)).insert_header(("x-forwarded-for", format!("1.1.1.1, {client}")))
@@ -114,6 +116,38 @@ async fn believes_x_forwarded_for_only_behind_a_trusted_proxy() {
             "trust_proxy = {trust}"
         );
     }
+}
+
+/// Only the listed proxies are believed: a request straight from another
+/// peer that claims to be forwarded is counted at its own address, and a
+/// chain of trusted proxies is walked back to the first address outside it.
+#[actix_web::test]
+async fn believes_only_the_listed_proxies() {
+    let mut f = Fixture::new();
+    f.config.trust_proxy = vec![
+        "10.0.0.0/8".parse().unwrap(),
+        "192.0.2.1/32".parse().unwrap(),
+    ];
+    let app = app(f.state()).await;
+    let forwarded =
+        |chain: &str| upload(&jpeg(4)).insert_header(("x-forwarded-for", chain.to_string()));
+    // An untrusted peer spoofing five different clients: one guest.
+    for n in 0..5 {
+        let (status, _, _) = call(&app, forwarded(&format!("9.9.9.{n}")), "198.51.100.3").await;
+        assert_eq!(status, 200);
+    }
+    let (status, _, _) = call(&app, forwarded("9.9.9.9"), "198.51.100.3").await;
+    assert_eq!(status.as_u16(), 429, "the spoofing peer is one guest");
+    // Through two trusted proxies the client is 203.0.113.50, whatever it
+    // wrote in front (it cannot pose as 10.1.1.1 or anyone else).
+    for claimed in ["1.2.3.4", "5.6.7.8", "", "junk", "1.1.1.1"] {
+        let chain = format!("{claimed}, 203.0.113.50, 10.1.1.1");
+        let (status, _, _) = call(&app, forwarded(&chain), "192.0.2.1").await;
+        assert_eq!(status, 200, "{chain}");
+    }
+    let chain = "7.7.7.7, 203.0.113.50, 10.1.1.1";
+    let (status, _, _) = call(&app, forwarded(chain), "192.0.2.1").await;
+    assert_eq!(status.as_u16(), 429, "one client behind the proxies");
 }
 
 #[actix_web::test]

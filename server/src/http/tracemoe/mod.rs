@@ -175,7 +175,7 @@ async fn identity(
     caller: &Caller,
 ) -> Result<String, ApiError> {
     match caller {
-        Caller::Guest { .. } => Ok(client_ip(req, state.config.trust_proxy)
+        Caller::Guest { .. } => Ok(client_ip(req, &state.config.trust_proxy)
             .to_canonical()
             .to_string()),
         Caller::User { user_id, .. } => {
