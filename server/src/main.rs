@@ -42,6 +42,7 @@ fn serve_with(args: Args) -> anyhow::Result<()> {
 async fn serve(config: Config, state: AppState, workers: usize) -> anyhow::Result<()> {
     let state = actix_web::web::Data::new(state);
     let watcher = state.index.watch(config.index_poll);
+    server::store::presence::watch(state.store.clone(), config.index_poll);
     reload_on_sighup(watcher)?;
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || create_app(app_state.clone()))

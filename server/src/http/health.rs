@@ -1,5 +1,7 @@
-//! `GET /api/health`: is an index loaded, which one, and is a newer file on
-//! disk being refused.
+//! `GET /api/health`: is an index loaded, which one, is a newer file on
+//! disk being refused, and is the database still the file the server
+//! opened, writable, with room (503 when not: searches and accounts would
+//! fail or be lost, so a load balancer should stop sending requests).
 
 use super::AppState;
 use actix_web::{HttpResponse, web};
@@ -22,10 +24,19 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         }
         None => json!({"loaded": false, "problem": problem}),
     };
-    let status = if problem.is_none() { "ok" } else { "degraded" };
-    HttpResponse::Ok().json(json!({
+    let store = state.store.clone();
+    let database = web::block(move || store.problem())
+        .await
+        .unwrap_or_else(|e| Some(e.to_string()));
+    let (mut response, status) = match (&database, &problem) {
+        (Some(_), _) => (HttpResponse::ServiceUnavailable(), "failing"),
+        (None, Some(_)) => (HttpResponse::Ok(), "degraded"),
+        (None, None) => (HttpResponse::Ok(), "ok"),
+    };
+    response.json(json!({
         "status": status,
         "version": env!("CARGO_PKG_VERSION"),
         "index": index,
+        "database": {"ok": database.is_none(), "problem": database},
     }))
 }

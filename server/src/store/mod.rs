@@ -5,6 +5,7 @@
 pub mod lists;
 mod migrate;
 mod pool;
+pub mod presence;
 pub mod quota;
 pub mod searches;
 mod settings;
@@ -37,6 +38,10 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{path} is missing, but {marker} says a database was created there: restore it from a backup (docs/operations.md), or delete {marker} to start afresh with no accounts"
+    )]
+    Lost { path: PathBuf, marker: PathBuf },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database: migration {component} v{version} failed: {source}")]

@@ -7,7 +7,7 @@
 //! schema and re-runs the pragmas. A handful of connections covers the
 //! workers' blocking threads; a caller waits when all are in use.
 
-use super::{Migration, SERVER_MIGRATIONS, StoreError, migrate};
+use super::{Migration, SERVER_MIGRATIONS, StoreError, migrate, presence};
 use rusqlite::Connection;
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,8 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
+    /// The file opened, to notice it deleted or replaced.
+    opened: presence::FileId,
     idle: Mutex<Vec<Connection>>,
     returned: Condvar,
 }
@@ -38,19 +40,27 @@ pub struct PooledConnection {
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies the
     /// server's migrations, then the accounts' ones, and opens `size`
-    /// connections.
+    /// connections. A missing database is created only where none was
+    /// before (see `presence`).
     pub fn open(path: &Path, size: usize) -> Result<Store, StoreError> {
         create_parent(path)?;
+        presence::refuse_if_lost(path)?;
         create_private(path)?;
         let mut first = open_connection(path)?;
         migrate(&mut first, "server", SERVER_MIGRATIONS)?;
         migrate(&mut first, accounts::db::COMPONENT, &accounts_migrations())?;
+        presence::mark(path)?;
+        let opened = presence::FileId::of(path).map_err(|source| StoreError::CreateFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut idle = vec![first];
         for _ in 1..size.max(1) {
             idle.push(open_connection(path)?);
         }
         let inner = Inner {
             path: path.to_path_buf(),
+            opened,
             idle: Mutex::new(idle),
             returned: Condvar::new(),
         };
@@ -61,6 +71,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// What is wrong with the database file now (deleted, replaced, not
+    /// writable, disk full), or `None`.
+    pub fn problem(&self) -> Option<String> {
+        presence::problem(&self.inner.path, self.inner.opened)
     }
 
     /// Whether `path` is a database this server made (it has the server's
