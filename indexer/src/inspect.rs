@@ -11,7 +11,8 @@ struct Stats {
     path: String,
     format_version: u32,
     tool_version: String,
-    built_at: i64,
+    /// ISO 8601, UTC, as `/api/health` shows it.
+    built_at: String,
     anime: usize,
     videos: usize,
     frames: u64,
@@ -72,7 +73,7 @@ fn collect(index: &Index) -> Stats {
         path: index.path().display().to_string(),
         format_version: h.version,
         tool_version: h.tool_version.clone(),
-        built_at: h.built_at,
+        built_at: date(h.built_at),
         anime: index.anime().len(),
         videos: index.videos().len(),
         frames: index.frame_count(),
@@ -90,13 +91,19 @@ fn collect(index: &Index) -> Stats {
     }
 }
 
+/// Unix seconds as `2026-12-02T19:35:00Z`.
+fn date(unix_seconds: i64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix_seconds.max(0) as u64);
+    humantime::format_rfc3339_seconds(at).to_string()
+}
+
 fn print_text(s: &Stats) {
     println!("index          {}", s.path);
     println!(
         "format version {} (written by indexer {})",
         s.format_version, s.tool_version
     );
-    println!("built at       {} (unix time)", s.built_at);
+    println!("built at       {}", s.built_at);
     println!("anime          {}", s.anime);
     println!("videos         {}", s.videos);
     println!("frames         {}", s.frames);

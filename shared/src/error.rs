@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("{path}: {source}")]
+    /// The reason is in the message, not in `source()`, so that `{:#}`
+    /// chains do not print it twice.
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(
         "{path}: not an index file (wrong magic bytes); build one with `indexer build LIBRARY -o {path}`"
@@ -33,7 +34,7 @@ impl IndexError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         IndexError::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 

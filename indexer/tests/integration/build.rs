@@ -76,6 +76,10 @@ fn stats_reports_counts_and_bytes_per_frame() {
     assert!(out.status.success());
     let stats: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(stats["formatVersion"], shared::index::FORMAT_VERSION);
+    let built = stats["builtAt"].as_str().unwrap();
+    let at = humantime::parse_rfc3339(built).expect(built);
+    let age = std::time::SystemTime::now().duration_since(at).unwrap();
+    assert!(age.as_secs() < 600, "{built}");
     assert_eq!(stats["anime"], 3);
     assert_eq!(stats["videos"], 5);
     let bpf = stats["bytesPerFrame"].as_f64().unwrap();

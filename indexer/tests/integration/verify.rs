@@ -99,3 +99,19 @@ fn a_random_file_is_not_an_index() {
     );
     assert!(err.contains("build one with `indexer build"), "{err}");
 }
+
+#[test]
+fn stats_of_a_missing_file_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nothing.bin");
+    let out = indexer(&["stats", path.to_str().unwrap()]);
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "indexer: error: {}: No such file or directory (os error 2)",
+            path.display()
+        )
+    );
+}
