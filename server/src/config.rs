@@ -98,6 +98,11 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, env = "SERVER_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Address of a second listener serving only `GET /metrics`
+    /// (Prometheus text format); keep it off the public network. Without
+    /// it there is no `/metrics` at all.
+    #[arg(long, env = "SERVER_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Secret for cookie signing and IP hashing (at least 32 characters);
     /// when absent one is generated once and kept in the database.
     #[arg(long, env = "SERVER_SECRET", hide_env_values = true)]
@@ -161,6 +166,7 @@ pub struct Config {
     pub index: PathBuf,
     pub database: PathBuf,
     pub listen: SocketAddr,
+    pub metrics_listen: Option<SocketAddr>,
     pub secret: Option<String>,
     /// Origins (`scheme://host[:port]`, `*` wildcards allowed) whose
     /// cookie-authenticated requests are accepted; includes the base URL's.
@@ -193,6 +199,8 @@ pub enum ConfigError {
     BadBaseUrl(String),
     #[error("--pbkdf2-iterations must be at least 1")]
     NoIterations,
+    #[error("--metrics-listen must differ from --listen: /metrics is kept off the public listener")]
+    MetricsOnPublicListener,
 }
 
 /// OWASP's 2023 floor for PBKDF2-HMAC-SHA256.
@@ -225,6 +233,9 @@ impl Config {
         if a.pbkdf2_iterations == 0 {
             return Err(ConfigError::NoIterations);
         }
+        if a.metrics_listen == Some(a.listen) {
+            return Err(ConfigError::MetricsOnPublicListener);
+        }
         if a.index_poll_ms < 10 {
             return Err(ConfigError::PollTooFast);
         }
@@ -236,6 +247,7 @@ impl Config {
             index: a.index,
             database: a.database,
             listen: a.listen,
+            metrics_listen: a.metrics_listen,
             secret: a.secret,
             trusted_origins,
             secure_cookies,

@@ -174,6 +174,7 @@ impl ResponseError for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
+        crate::metrics::DATABASE_ERRORS.inc();
         ApiError::internal(e)
     }
 }
@@ -218,9 +219,11 @@ impl From<accounts::Error> for ApiError {
                 ErrorCode::TooManyRequests,
                 "Too many requests. Please try again later.".to_owned(),
             ),
-            A::Db(_) | A::Open { .. } | A::Random | A::Corrupt(_) => {
+            A::Db(_) | A::Open { .. } | A::Corrupt(_) => {
+                crate::metrics::DATABASE_ERRORS.inc();
                 return ApiError::internal(e);
             }
+            A::Random => return ApiError::internal(e),
         };
         let error = ApiError::new(code, message);
         match e.retry_after_secs() {

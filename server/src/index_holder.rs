@@ -5,6 +5,7 @@
 //! kept.
 
 use arc_swap::ArcSwapOption;
+use prometheus_client::metrics::counter::Counter;
 use shared::Index;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,10 @@ pub struct IndexHolder {
     path: PathBuf,
     current: ArcSwapOption<Index>,
     seen: Mutex<Seen>,
+    /// Index files loaded (the first included), for `/metrics`.
+    pub loads: Counter,
+    /// Index files refused (invalid, or written in place), for `/metrics`.
+    pub refusals: Counter,
 }
 
 #[derive(Default)]
@@ -67,6 +72,8 @@ impl IndexHolder {
             path: path.to_path_buf(),
             current: ArcSwapOption::empty(),
             seen: Mutex::new(Seen::default()),
+            loads: Counter::default(),
+            refusals: Counter::default(),
         };
         holder.reload(true);
         holder
@@ -121,6 +128,7 @@ impl IndexHolder {
                     "index loaded"
                 );
                 self.current.store(Some(Arc::new(index)));
+                self.loads.inc();
                 seen.mapped = Some(file);
                 seen.problem = None;
                 Reload::Loaded
@@ -141,6 +149,7 @@ impl IndexHolder {
                 "the index file was written in place while mapped; no longer serving it (replace it by renaming a new file over it)"
             );
             self.current.store(None);
+            self.refusals.inc();
             seen.mapped = None;
         }
     }
@@ -156,6 +165,7 @@ impl IndexHolder {
     }
 
     fn refuse(&self, seen: &mut Seen, why: String) -> Reload {
+        self.refusals.inc();
         if self.current.load().is_some() {
             tracing::error!("new index refused, keeping the one in use: {why}");
         } else {

@@ -13,9 +13,10 @@ pub mod http;
 pub mod ids;
 pub mod index_holder;
 pub mod logging;
+pub mod metrics;
 pub mod store;
 
 pub use caller::Caller;
 pub use config::Config;
 pub use error::{ApiError, ErrorCode};
-pub use http::{AppState, create_app};
+pub use http::{AppState, create_app, create_metrics_app};

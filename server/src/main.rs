@@ -53,15 +53,40 @@ async fn serve(config: Config, state: AppState, workers: usize) -> anyhow::Resul
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     announce(&config, &state, server.addrs());
     let server = server.run();
-    stop_gracefully_on_signals(server.handle())?;
+    let metrics = config
+        .metrics_listen
+        .map(|addr| serve_metrics(addr, state.clone()))
+        .transpose()?;
+    stop_gracefully_on_signals(server.handle(), metrics.as_ref().map(|m| m.handle()))?;
+    if let Some(metrics) = metrics {
+        actix_web::rt::spawn(metrics);
+    }
     server.await.context("server failed")?;
     tracing::info!("stopped");
     Ok(())
 }
 
+/// The `/metrics` listener: one worker, its own address.
+fn serve_metrics(
+    addr: std::net::SocketAddr,
+    state: actix_web::web::Data<AppState>,
+) -> anyhow::Result<actix_web::dev::Server> {
+    let server = actix_web::HttpServer::new(move || server::create_metrics_app(state.clone()))
+        .workers(1)
+        .disable_signals()
+        .bind(addr)
+        .with_context(|| format!("cannot listen on {addr} for /metrics"))?;
+    tracing::info!("metrics at http://{addr}/metrics");
+    Ok(server.run())
+}
+
 /// SIGTERM and Ctrl-C (SIGINT) both stop accepting and let requests in
-/// flight finish (actix on its own treats SIGINT as a forced stop).
-fn stop_gracefully_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::Result<()> {
+/// flight finish (actix on its own treats SIGINT as a forced stop); the
+/// metrics listener stops with the main one.
+fn stop_gracefully_on_signals(
+    handle: actix_web::dev::ServerHandle,
+    metrics: Option<actix_web::dev::ServerHandle>,
+) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
     let mut int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
@@ -71,6 +96,9 @@ fn stop_gracefully_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::R
             _ = int.recv() => "SIGINT",
         };
         tracing::info!("{name}: finishing requests in flight, then stopping");
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         handle.stop(true).await;
     });
     Ok(())

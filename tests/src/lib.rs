@@ -318,7 +318,8 @@ pub fn client() -> reqwest::blocking::Client {
         .expect("client")
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on now (for a second listener of a server).
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }

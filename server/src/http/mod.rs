@@ -14,12 +14,14 @@ mod extract;
 mod form;
 mod health;
 mod lists;
+mod metrics;
 mod params;
 mod search;
 mod search_input;
 mod tracemoe;
 
 pub use extract::{MaybeSession, SessionUser, client_ip};
+pub use metrics::create_metrics_app;
 
 use crate::caller::IpHasher;
 use crate::clock::Clock;
@@ -63,6 +65,7 @@ pub struct AppState {
     /// Searches that failed after costly work (a URL that could not be
     /// fetched, an image that could not be decoded), per caller.
     pub failed_searches: accounts::RateLimiter,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -73,8 +76,10 @@ impl AppState {
         let secret =
             crate::store::load_or_create_secret(&mut store.get(), config.secret.as_deref())?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let index = Arc::new(IndexHolder::open(&config.index));
         Ok(AppState {
-            index: Arc::new(IndexHolder::open(&config.index)),
+            metrics: Arc::new(crate::metrics::Metrics::new(&index)),
+            index,
             store,
             hasher: IpHasher::new(&secret),
             secret: secret.into(),
@@ -130,6 +135,7 @@ pub fn create_app(
         .wrap(from_fn(cookie::guard))
         .wrap(from_fn(body_deadline::guard))
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
+        .wrap(from_fn(metrics::timer))
         .wrap(access_log::logger())
         .service(resource("/api/health").route(web::get().to(health::health)))
         .service(resource("/api/openapi.json").route(web::get().to(openapi)))

@@ -9,6 +9,7 @@ use super::search_input::{self, RawParams};
 use crate::caller::Caller;
 use crate::error::{ApiError, ErrorCode};
 use crate::fetch::FetchError;
+use crate::metrics::{Outcome, OutcomeLabel};
 use crate::store::quota::{self, ChargeError, Refusal};
 use crate::store::searches::{self, NewSearch};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -53,6 +54,27 @@ pub(super) struct SearchRequest {
 /// transaction. Both the native and the trace.moe-compatible API call it,
 /// so a search costs, counts and is recorded alike through either.
 pub(super) async fn perform(
+    state: &AppState,
+    caller: Caller,
+    request: SearchRequest,
+) -> Result<NewSearch, ApiError> {
+    let started = std::time::Instant::now();
+    let result = perform_timed(state, caller, request).await;
+    let status = result
+        .as_ref()
+        .map_or_else(|e| e.code.status().as_u16(), |_| 200);
+    let m = &state.metrics;
+    m.searches
+        .get_or_create(&OutcomeLabel {
+            outcome: Outcome::of_status(status),
+        })
+        .inc();
+    m.search_seconds
+        .observe(crate::metrics::seconds_since(started));
+    result
+}
+
+async fn perform_timed(
     state: &AppState,
     caller: Caller,
     request: SearchRequest,
@@ -171,10 +193,20 @@ async fn run_search(
         .await
         .map_err(ApiError::internal)?;
     let limits = state.decode_limits;
+    let metrics = Arc::clone(&state.metrics);
     web::block(move || {
+        let started = std::time::Instant::now();
         let image = shared::image_decode::decode_image(&bytes, &limits)?;
         drop(bytes);
-        Ok(shared::query::search_image(&index, &image, &options))
+        metrics
+            .decode_seconds
+            .observe(crate::metrics::seconds_since(started));
+        let started = std::time::Instant::now();
+        let hits = shared::query::search_image(&index, &image, &options);
+        metrics
+            .match_seconds
+            .observe(crate::metrics::seconds_since(started));
+        Ok(hits)
     })
     .await?
 }

@@ -150,6 +150,10 @@ fn refuses_bad_values() {
         ConfigError::NoIterations
     );
     assert_eq!(invalid(&["--index-poll-ms", "1"]), ConfigError::PollTooFast);
+    assert_eq!(
+        invalid(&["--listen", "0.0.0.0:80", "--metrics-listen", "0.0.0.0:80"]),
+        ConfigError::MetricsOnPublicListener
+    );
     assert!(matches!(
         parse(&["--listen", "nowhere"]),
         Err(ParseError::Clap(_))

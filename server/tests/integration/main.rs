@@ -7,6 +7,8 @@ mod search;
 
 mod bodies;
 
+mod metrics;
+
 mod url;
 
 mod quota;

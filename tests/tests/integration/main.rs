@@ -2,6 +2,7 @@
 //! subject: `indexer build` on generated footage, the real `server`
 //! process on that index, real clients.
 
+mod metrics;
 mod server_log;
 mod slow_body;
 mod tracemoe_client;
