@@ -65,3 +65,9 @@ bench-scale *ARGS:
 bench-server *ARGS:
     cargo build --release -p server -p bench --bin server --bin server-load
     ./target/release/server-load --write docs/BENCHMARKS.md {{ARGS}}
+
+# A minute of mixed load (uploads, URL searches, sign-ins, list pages)
+# while `indexer build` adds an episode twice: 0 failures, exact charges.
+bench-mixed *ARGS:
+    cargo build --release -p server -p indexer -p bench --bin server --bin indexer --bin mixed-load
+    ./target/release/mixed-load --write docs/BENCHMARKS.md {{ARGS}}

@@ -146,6 +146,18 @@ filename=\"screenshot.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
     }
 }
 
+impl Upload {
+    /// The `Content-Type` the body needs (with its boundary).
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The multipart body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
 /// One kept-alive connection to a server's search.
 pub struct SearchClient {
     client: reqwest::blocking::Client,

@@ -26,6 +26,12 @@ impl Server {
     /// Starts `binary` on `index` with guest quotas off, and waits until the
     /// index is loaded.
     pub fn start(binary: &Path, index: &Path) -> anyhow::Result<Server> {
+        Server::start_with(binary, index, &["--no-guest-quota"])
+    }
+
+    /// Starts `binary` on `index` with `flags` added, and waits until the
+    /// index is loaded.
+    pub fn start_with(binary: &Path, index: &Path, flags: &[&str]) -> anyhow::Result<Server> {
         let database = tempfile::tempdir().context("creating the database folder")?;
         let listen = format!("127.0.0.1:{}", free_port()?);
         let started = Instant::now();
@@ -34,7 +40,8 @@ impl Server {
             .arg(index)
             .arg("--database")
             .arg(database.path().join("server.db"))
-            .args(["--listen", &listen, "--no-guest-quota"])
+            .args(["--listen", &listen])
+            .args(flags)
             .env("RUST_LOG", "warn")
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
@@ -58,6 +65,11 @@ impl Server {
             std::thread::sleep(Duration::from_millis(2));
         }
         Ok(())
+    }
+
+    /// The server's database file.
+    pub fn database(&self) -> std::path::PathBuf {
+        self._database.path().join("server.db")
     }
 
     /// `http://127.0.0.1:PORT` followed by `path`.

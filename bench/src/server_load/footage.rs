@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use testkit::library::{LibraryOptions, SizeProfile};
 
 /// Length of the indexed episode.
-const EPISODE_SECONDS: f64 = 60.0;
-const EPISODE_FILE: &str = "Bench Anime - 01 [1080p].mp4";
+pub const EPISODE_SECONDS: f64 = 60.0;
+pub const EPISODE_FILE: &str = "Bench Anime - 01 [1080p].mp4";
 /// Where in the episode a screenshot may be cut, as shares of its length,
 /// first choice first: the first at which both sizes find their frame.
 const CUT_AT: [f64; 5] = [0.5, 0.3, 0.7, 0.4, 0.6];
@@ -76,8 +76,7 @@ impl Shot {
 /// (at least the episode's) and the screenshots.
 pub fn prepare(work: &Path, frames: u64, seed: u64) -> anyhow::Result<Footage> {
     std::fs::create_dir_all(work).with_context(|| format!("creating {}", work.display()))?;
-    let episode = work.join("episode-60s-1080p.mp4");
-    render_episode(&episode, (0, seed), EPISODE_SECONDS, (1920, 1080))?;
+    let episode = episode(work, seed)?;
     let lib = work.join("library");
     one_episode_library(&lib, "Bench Anime", &episode, EPISODE_FILE)?;
     let pool_lib = work.join("pool");
@@ -98,6 +97,13 @@ pub fn prepare(work: &Path, frames: u64, seed: u64) -> anyhow::Result<Footage> {
         shots: screenshots(&episode, &opened, work)?,
         index,
     })
+}
+
+/// The indexed episode, rendered once into `work`.
+pub fn episode(work: &Path, seed: u64) -> anyhow::Result<PathBuf> {
+    let episode = work.join("episode-60s-1080p.mp4");
+    render_episode(&episode, (0, seed), EPISODE_SECONDS, (1920, 1080))?;
+    Ok(episode)
 }
 
 /// Other footage for the distractors' codes (see `synth`): two small
@@ -145,7 +151,7 @@ fn screenshots(episode: &Path, index: &Index, work: &Path) -> anyhow::Result<Vec
 }
 
 /// A JPEG of the episode at `time`, scaled to `size`.
-fn cut(episode: &Path, time: f64, size: (u32, u32), work: &Path) -> anyhow::Result<Shot> {
+pub fn cut(episode: &Path, time: f64, size: (u32, u32), work: &Path) -> anyhow::Result<Shot> {
     let out = work.join(format!("screenshot-{}p.jpg", size.1));
     let mut cmd = testkit::ffmpeg::ffmpeg();
     cmd.args(["-ss", &time.to_string(), "-i"])

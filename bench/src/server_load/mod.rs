@@ -4,7 +4,7 @@
 //! cores, so their ratio is what HTTP and the server's bookkeeping (the
 //! multipart form, the quota check, the search log transaction) cost.
 
-mod footage;
+pub mod footage;
 mod render;
 
 pub use render::render;
@@ -141,7 +141,7 @@ fn in_process(index: &Index, shot: &Shot, opts: &LoadOptions) -> anyhow::Result<
     )
 }
 
-fn load_average() -> String {
+pub fn load_average() -> String {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     text.split_whitespace()
         .take(3)
