@@ -40,6 +40,10 @@ pub enum ErrorCode {
     NotYourSearch,
     NotFound,
     MethodNotAllowed,
+    // What the HTTP/1 parser refuses before any route (`http/refusals.rs`).
+    MalformedRequest,
+    RequestHeadTooLarge,
+    RequestTimeout,
     GuestQuotaExceeded,
     IndexUnavailable,
     ServerBusy,
@@ -74,7 +78,9 @@ impl ErrorCode {
             MissingImage | InvalidImage | InvalidUrl | InvalidLimit | InvalidOffset
             | InvalidAnilistId | InvalidPeriod | InvalidParameter | InvalidBody
             | InvalidResultIndex | InvalidEmail | PasswordTooShort | PasswordTooLong
-            | ValidationError => StatusCode::BAD_REQUEST,
+            | ValidationError | MalformedRequest => StatusCode::BAD_REQUEST,
+            RequestHeadTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             InvalidEmailOrPassword | InvalidApiKey | Unauthorized => StatusCode::UNAUTHORIZED,
             InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
             UrlNotAllowed

@@ -4,9 +4,9 @@
 
 use anyhow::Context;
 use clap::Parser;
+use server::AppState;
 use server::config::{Args, Cli, Config};
 use server::index_holder::Watcher;
-use server::{AppState, create_app};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -44,15 +44,9 @@ async fn serve(config: Config, state: AppState, workers: usize) -> anyhow::Resul
     let watcher = state.index.watch(config.index_poll);
     server::store::presence::watch(state.store.clone(), config.index_poll);
     reload_on_sighup(watcher)?;
-    let app_state = state.clone();
-    let server = actix_web::HttpServer::new(move || create_app(app_state.clone()))
-        .workers(workers)
-        .shutdown_timeout(15)
-        .disable_signals()
-        .bind(config.listen)
+    let (server, addr) = server::http::listener::bind(config.listen, workers, state.clone())
         .with_context(|| format!("cannot listen on {}", config.listen))?;
-    announce(&config, &state, server.addrs());
-    let server = server.run();
+    announce(&config, &state, vec![addr]);
     let metrics = config
         .metrics_listen
         .map(|addr| serve_metrics(addr, state.clone()))
