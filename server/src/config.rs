@@ -153,6 +153,24 @@ pub struct Args {
     #[arg(long, env = "SERVER_BODY_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout_secs: u64,
+    /// The library folder the index was built from: with it, search
+    /// results carry `image` and `video` preview URLs cut from its videos.
+    #[arg(long, env = "SERVER_LIBRARY")]
+    pub library: Option<PathBuf>,
+    /// Folder of cut previews (created when missing).
+    #[arg(long, env = "SERVER_PREVIEW_CACHE", default_value = "data/previews")]
+    pub preview_cache: PathBuf,
+    /// Megabytes the preview folder may hold; the least recently used go first.
+    #[arg(long, env = "SERVER_PREVIEW_CACHE_MB", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub preview_cache_mb: u64,
+    /// Seconds a preview URL stays valid.
+    #[arg(long, env = "SERVER_PREVIEW_TTL_SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub preview_ttl_secs: u64,
+    /// The ffmpeg program that cuts previews.
+    #[arg(long, env = "SERVER_FFMPEG", default_value = "ffmpeg")]
+    pub ffmpeg: PathBuf,
     /// Megabytes of request bodies all requests together may hold in
     /// memory; a new upload past it gets 503 `SERVER_BUSY`.
     #[arg(long, env = "SERVER_BODY_MEMORY_MB", default_value_t = 256,
@@ -183,6 +201,13 @@ pub struct Config {
     pub workers: usize,
     pub body_timeout: Duration,
     pub body_memory_bytes: usize,
+    /// `--base-url` without a trailing slash: the start of absolute URLs.
+    pub base_url: Option<String>,
+    pub library: Option<PathBuf>,
+    pub preview_cache: PathBuf,
+    pub preview_cache_bytes: u64,
+    pub preview_ttl: Duration,
+    pub ffmpeg: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -259,6 +284,12 @@ impl Config {
             workers,
             body_timeout: Duration::from_secs(a.body_timeout_secs),
             body_memory_bytes: (a.body_memory_mb * 1024 * 1024) as usize,
+            base_url: a.base_url.map(|u| u.trim_end_matches('/').to_string()),
+            library: a.library,
+            preview_cache: a.preview_cache,
+            preview_cache_bytes: a.preview_cache_mb * 1024 * 1024,
+            preview_ttl: Duration::from_secs(a.preview_ttl_secs),
+            ffmpeg: a.ffmpeg,
         })
     }
 

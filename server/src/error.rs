@@ -47,6 +47,13 @@ pub enum ErrorCode {
     GuestQuotaExceeded,
     IndexUnavailable,
     ServerBusy,
+    // Previews (`http/preview.rs`).
+    PreviewsOff,
+    PreviewForbidden,
+    PreviewExpired,
+    VideoNotFound,
+    PreviewBusy,
+    PreviewFailed,
     InternalError,
     // Accounts, sessions and keys (better-auth's codes where it has one).
     UserAlreadyExistsUseAnotherEmail,
@@ -96,7 +103,11 @@ impl ErrorCode {
             UrlFetchFailed | UserAlreadyExistsUseAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
             GuestQuotaExceeded | TooManyRequests | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            IndexUnavailable | ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+            IndexUnavailable | ServerBusy | PreviewBusy => StatusCode::SERVICE_UNAVAILABLE,
+            PreviewForbidden => StatusCode::FORBIDDEN,
+            PreviewExpired => StatusCode::GONE,
+            VideoNotFound | PreviewsOff => StatusCode::NOT_FOUND,
+            PreviewFailed => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

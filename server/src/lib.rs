@@ -14,6 +14,7 @@ pub mod ids;
 pub mod index_holder;
 pub mod logging;
 pub mod metrics;
+pub mod preview;
 pub mod store;
 
 pub use caller::Caller;

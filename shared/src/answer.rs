@@ -17,6 +17,10 @@ pub struct SearchHit {
     pub at: f64,
     pub duration: f64,
     pub similarity: f64,
+    /// The video's path inside the library: never sent to clients, but
+    /// what the server names a preview's video by (a hash of it).
+    #[serde(skip)]
+    pub video_path: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -49,6 +53,7 @@ pub(crate) fn shape(index: &Index, c: &Candidate) -> SearchHit {
         at: seconds(c.at_ms),
         duration: seconds(video.duration_ms.to_native()),
         similarity: (c.similarity as f64 * 10_000.0).round() / 10_000.0,
+        video_path: path.to_string(),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod listener;
 mod lists;
 mod metrics;
 mod params;
+pub mod preview;
 mod refusals;
 mod search;
 mod search_input;
@@ -68,6 +69,8 @@ pub struct AppState {
     /// fetched, an image that could not be decoded), per caller.
     pub failed_searches: accounts::RateLimiter,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// With `--library`: preview cutting, its cache and its URL keys.
+    pub previews: Option<Arc<crate::preview::Previews>>,
 }
 
 impl AppState {
@@ -79,7 +82,9 @@ impl AppState {
             crate::store::load_or_create_secret(&mut store.get(), config.secret.as_deref())?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let index = Arc::new(IndexHolder::open(&config.index));
+        let previews = open_previews(config, &secret)?;
         Ok(AppState {
+            previews,
             metrics: Arc::new(crate::metrics::Metrics::new(&index)),
             index,
             store,
@@ -100,6 +105,29 @@ impl AppState {
             config: config.clone(),
         })
     }
+}
+
+/// Previews when the server has `--library`: the cache folder is made
+/// here, so a bad `--preview-cache` stops the start, not the first search.
+fn open_previews(
+    config: &Config,
+    secret: &[u8],
+) -> Result<Option<Arc<crate::preview::Previews>>, StoreError> {
+    let Some(library) = &config.library else {
+        return Ok(None);
+    };
+    let cache = crate::preview::Cache::open(&config.preview_cache, config.preview_cache_bytes)
+        .map_err(|source| StoreError::CreateDir {
+            path: config.preview_cache.clone(),
+            source,
+        })?;
+    Ok(Some(Arc::new(crate::preview::Previews::new(
+        library.clone(),
+        cache,
+        config.preview_ttl,
+        config.ffmpeg.clone(),
+        secret,
+    ))))
 }
 
 /// The application with its real routes and middleware; `main` and the
@@ -159,6 +187,7 @@ pub fn create_app(
         )
         .service(resource("/api/apikeys/{id}").route(web::delete().to(apikeys::revoke)))
         .service(resource("/api/user/anime-credits").route(web::get().to(credits::anime_credits)))
+        .service(resource("/api/preview/{kind}").route(web::get().to(preview::preview)))
         .service(tracemoe::search_resource())
         .service(tracemoe::me_resource())
         .default_service(web::to(not_found))

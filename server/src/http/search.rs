@@ -34,11 +34,29 @@ pub async fn search(
         url: input.params.url,
     };
     let search = perform(&state, caller, request).await?;
+    let result: Vec<serde_json::Value> = search
+        .results
+        .iter()
+        .map(|hit| with_previews(&state, &req, hit))
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "searchId": search.id,
         "frameCount": search.frame_count,
-        "result": search.results,
+        "result": result,
     })))
+}
+
+/// An answer with its `image` and `video` preview URLs (`null` without
+/// `--library`).
+fn with_previews(state: &AppState, req: &HttpRequest, hit: &SearchHit) -> serde_json::Value {
+    let mut value = serde_json::to_value(hit).unwrap_or_default();
+    let (image, video) = match super::preview::links(state, req, hit) {
+        Some((image, video)) => (json!(image), json!(video)),
+        None => (json!(null), json!(null)),
+    };
+    value["image"] = image;
+    value["video"] = video;
+    value
 }
 
 /// What a search needs besides who pays for it.

@@ -124,7 +124,7 @@ fn the_check_refuses_a_missing_an_extra_and_a_mistyped_field() {
     let mut errors = Vec::new();
     let hit = json!({"anime": {"id": 1, "title": "A", "anilistId": null, "isAdult": false},
         "anilist": null, "filename": "a.mkv", "episode": 1, "from": 0.0, "to": 1.0,
-        "at": 0.5, "duration": 9.0, "similarity": 0.95});
+        "at": 0.5, "duration": 9.0, "similarity": 0.95, "image": null, "video": null});
     let good = json!({"searchId": "x", "frameCount": 3, "result": [hit]});
     validate(&doc, &schema, &good, "", &mut errors);
     assert_eq!(errors, Vec::<String>::new());

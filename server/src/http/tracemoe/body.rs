@@ -23,7 +23,7 @@ struct Hit {
     to: f64,
     at: f64,
     similarity: f64,
-    /// Preview URLs: empty until this server serves previews.
+    /// Preview URLs: empty when the server runs without `--library`.
     video: String,
     image: String,
 }
@@ -48,9 +48,11 @@ struct AnilistInfo {
     is_adult: bool,
 }
 
-/// 200 with the search's answers.
+/// 200 with the search's answers; `links` are each answer's preview
+/// URLs (image, video), if the server has previews.
 pub fn found(
     search: &NewSearch,
+    links: &[Option<(String, String)>],
     index: Option<&Index>,
     anilist_info: bool,
     allowance: Option<Allowance>,
@@ -58,7 +60,8 @@ pub fn found(
     let result: Vec<Hit> = search
         .results
         .iter()
-        .map(|hit| shape(hit, index.filter(|_| anilist_info)))
+        .zip(links.iter().chain(std::iter::repeat(&None)))
+        .map(|(hit, links)| shape(hit, links, index.filter(|_| anilist_info)))
         .collect();
     let mut response = HttpResponse::Ok();
     let mut body = json!({
@@ -74,7 +77,8 @@ pub fn found(
     response.json(body)
 }
 
-fn shape(hit: &SearchHit, index: Option<&Index>) -> Hit {
+fn shape(hit: &SearchHit, links: &Option<(String, String)>, index: Option<&Index>) -> Hit {
+    let (image, video) = links.clone().unwrap_or_default();
     let anime = index.and_then(|i| i.anime().iter().find(|a| a.id.to_native() == hit.anime.id));
     Hit {
         anilist: match anime {
@@ -88,8 +92,8 @@ fn shape(hit: &SearchHit, index: Option<&Index>) -> Hit {
         to: hit.to,
         at: hit.at,
         similarity: hit.similarity,
-        video: String::new(),
-        image: String::new(),
+        video,
+        image,
     }
 }
 

@@ -80,7 +80,12 @@ async fn search(
     match outcome {
         Ok(search) => {
             let index = state.index.current();
-            body::found(&search, index.as_deref(), anilist_info, allowance)
+            let links: Vec<_> = search
+                .results
+                .iter()
+                .map(|hit| super::preview::links(&state, &req, hit))
+                .collect();
+            body::found(&search, &links, index.as_deref(), anilist_info, allowance)
         }
         Err(e) => body::error(&e, allowance),
     }

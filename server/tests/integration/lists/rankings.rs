@@ -19,6 +19,7 @@ fn logged(anime: (u32, &str, bool), similarity: f64, days_ago: f64) -> NewSearch
         at: 1.5,
         duration: 100.0,
         similarity,
+        video_path: "A/x.mkv".into(),
     };
     NewSearch {
         id: server::ids::search_id(),

@@ -150,6 +150,8 @@ pub fn hit(seed: u32, episode: u32) -> Value {
         "at": at,
         "duration": 40.0,
         "similarity": 1.0,
+        "image": null,
+        "video": null,
     })
 }
 
