@@ -1,8 +1,9 @@
 //! `GET /api/preview/image` and `/api/preview/video`: a signed preview URL
 //! answered from the cache, or cut on demand (at most one cut per core at
 //! once; past that 503 with `Retry-After`), sent with `ETag`,
-//! `Cache-Control` and `Range` support. Also the preview links that
-//! search answers carry.
+//! `Cache-Control` and `Range` support; a clip also says which span of
+//! the video it shows (`X-Preview-From`, `X-Preview-To`, seconds). Also
+//! the preview links that search answers carry.
 
 use super::AppState;
 use crate::error::{ApiError, ErrorCode};
@@ -40,7 +41,12 @@ pub fn links(state: &AppState, req: &HttpRequest, hit: &SearchHit) -> Option<(St
     };
     let now_s = (state.clock.now_ms() / 1000) as u64;
     let at_ms = (hit.at * 1000.0).round() as u32;
-    let url = |kind| format!("{base}{}", previews.path_for(kind, &hit.video_path, at_ms, now_s));
+    let url = |kind| {
+        format!(
+            "{base}{}",
+            previews.path_for(kind, &hit.video_path, at_ms, now_s)
+        )
+    };
     Some((url(Kind::Image), url(Kind::Video)))
 }
 
@@ -53,14 +59,24 @@ pub async fn preview(
     let kind = match kind.as_str() {
         "image" => Kind::Image,
         "video" => Kind::Video,
-        other => return Err(ApiError::new(ErrorCode::NotFound, format!("no such preview kind: {other}"))),
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no such preview kind: {other}"),
+            ));
+        }
     };
     let previews = state.previews.clone().ok_or_else(|| {
-        ApiError::new(ErrorCode::PreviewsOff, "previews are off: the server runs without --library")
+        ApiError::new(
+            ErrorCode::PreviewsOff,
+            "previews are off: the server runs without --library",
+        )
     })?;
     let signed = parse(kind, &query)?;
     let now_s = (state.clock.now_ms() / 1000) as u64;
-    previews.verify(&signed, &query.sig, now_s).map_err(sign_error)?;
+    previews
+        .verify(&signed, &query.sig, now_s)
+        .map_err(sign_error)?;
     let index = state.index.current().ok_or_else(|| {
         ApiError::new(ErrorCode::IndexUnavailable, "no index is loaded yet").with_retry_after(5)
     })?;
@@ -76,12 +92,16 @@ pub async fn preview(
             )
         })?;
     let name = cache_name(&signed, video);
+    let (from_ms, to_ms) = scene(&index, position, signed.at_ms);
     let path = match previews.cache.get(&name) {
         Some(path) => path,
         None => {
             let _slot = previews.slots.try_acquire().map_err(|_| {
-                ApiError::new(ErrorCode::PreviewBusy, "the server is cutting as many previews as it can; retry in a moment")
-                    .with_retry_after(BUSY_RETRY_SECS)
+                ApiError::new(
+                    ErrorCode::PreviewBusy,
+                    "the server is cutting as many previews as it can; retry in a moment",
+                )
+                .with_retry_after(BUSY_RETRY_SECS)
             })?;
             let file = previews.library.join(video.path.as_str());
             if let Err(e) = std::fs::File::open(&file) {
@@ -91,7 +111,6 @@ pub async fn preview(
                     "the video of this preview cannot be read from the library",
                 ));
             }
-            let (from_ms, to_ms) = scene(&index, position, signed.at_ms);
             let cut = Cut {
                 kind,
                 video: file,
@@ -105,16 +124,37 @@ pub async fn preview(
             if let Err(e) = cut.run(&previews.ffmpeg, &partial).await {
                 let _ = std::fs::remove_file(&partial);
                 tracing::error!("preview: {e}");
-                return Err(ApiError::new(ErrorCode::PreviewFailed, "the preview could not be cut; see the server log"));
+                return Err(ApiError::new(
+                    ErrorCode::PreviewFailed,
+                    "the preview could not be cut; see the server log",
+                ));
             }
-            previews.cache.insert(&name, &partial).map_err(ApiError::internal)?
+            previews
+                .cache
+                .insert(&name, &partial)
+                .map_err(ApiError::internal)?
         }
     };
-    send(&req, &path, kind).await
+    let mut response = send(&req, &path, kind).await?;
+    if kind == Kind::Video {
+        let seconds = |ms: u32| format!("{:.3}", ms as f64 / 1000.0);
+        let headers = response.headers_mut();
+        for (name, ms) in [("x-preview-from", from_ms), ("x-preview-to", to_ms)] {
+            if let Ok(value) = header::HeaderValue::from_str(&seconds(ms)) {
+                headers.insert(header::HeaderName::from_static(name), value);
+            }
+        }
+    }
+    Ok(response)
 }
 
 fn parse(kind: Kind, q: &PreviewQuery) -> Result<Signed, ApiError> {
-    let bad = |what: &str| ApiError::new(ErrorCode::InvalidParameter, format!("bad preview URL: {what}"));
+    let bad = |what: &str| {
+        ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("bad preview URL: {what}"),
+        )
+    };
     let size = match q.size.as_deref() {
         None | Some("") => Size::M,
         Some(s) => Size::parse(s).ok_or_else(|| bad("size must be s, m or l"))?,
@@ -154,11 +194,18 @@ fn cache_name(s: &Signed, video: &shared::index::ArchivedVideo) -> String {
         s.size.name()
     );
     let d = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
-    let hex: String = d.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = d.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("{hex}.{}", s.kind.extension())
 }
 
-async fn send(req: &HttpRequest, path: &std::path::Path, kind: Kind) -> Result<HttpResponse, ApiError> {
+async fn send(
+    req: &HttpRequest,
+    path: &std::path::Path,
+    kind: Kind,
+) -> Result<HttpResponse, ApiError> {
     let mime: actix_web::mime::Mime = match kind {
         Kind::Image => actix_web::mime::IMAGE_JPEG,
         Kind::Video => "video/mp4".parse().map_err(ApiError::internal)?,

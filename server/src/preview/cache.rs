@@ -1,6 +1,8 @@
 //! The folder of cut previews, capped in size: the least recently used
-//! files go first when a new one would pass the cap. What is in it is
-//! found again at start-up (each file's mtime is its last use).
+//! files go first when a new one would pass the cap. Uses are kept in
+//! memory (a file's mtime stays its cut time, which its `ETag` and
+//! `Last-Modified` are made of); at start-up what is in the folder is found
+//! again, oldest cut first out.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,7 +54,8 @@ impl Cache {
 
     /// Where a cut of `name` is written before `insert` takes it.
     pub fn partial_path(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("partial-{}-{name}", std::process::id()))
+        self.dir
+            .join(format!("partial-{}-{name}", std::process::id()))
     }
 
     /// The cached file `name`, marked as used now.
@@ -62,10 +65,6 @@ impl Cache {
         entry.1 = SystemTime::now();
         let path = self.path(name);
         drop(files);
-        let _ = std::fs::File::options()
-            .append(true)
-            .open(&path)
-            .and_then(|f| f.set_modified(SystemTime::now()));
         path.exists().then_some(path)
     }
 
@@ -77,7 +76,10 @@ impl Cache {
         let bytes = std::fs::metadata(&path)?.len();
         {
             let mut files = self.lock();
-            if let Some((old, _)) = files.entries.insert(name.to_string(), (bytes, SystemTime::now())) {
+            if let Some((old, _)) = files
+                .entries
+                .insert(name.to_string(), (bytes, SystemTime::now()))
+            {
                 files.total -= old;
             }
             files.total += bytes;

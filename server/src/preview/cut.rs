@@ -62,7 +62,9 @@ impl Cut {
     /// Runs `ffmpeg` to write this preview to `out`.
     pub async fn run(&self, ffmpeg: &Path, out: &Path) -> Result<(), CutError> {
         let mut cmd = tokio::process::Command::new(ffmpeg);
-        cmd.args(self.args(out)).kill_on_drop(true).stdin(std::process::Stdio::null());
+        cmd.args(self.args(out))
+            .kill_on_drop(true)
+            .stdin(std::process::Stdio::null());
         let output = cmd.output();
         let video = self.video.display().to_string();
         let output = match tokio::time::timeout(CUT_DEADLINE, output).await {
@@ -79,7 +81,12 @@ impl Cut {
             let stderr = String::from_utf8_lossy(&output.stderr);
             return Err(CutError::Failed {
                 video,
-                stderr: stderr.trim().lines().last().unwrap_or("no output").to_string(),
+                stderr: stderr
+                    .trim()
+                    .lines()
+                    .last()
+                    .unwrap_or("no output")
+                    .to_string(),
             });
         }
         Ok(())
@@ -94,15 +101,33 @@ impl Cut {
         match self.kind {
             Kind::Image => {
                 args.extend(["-ss".into(), seconds(self.at_ms), "-i".into(), video]);
-                args.extend(["-frames:v", "1", "-vf", &scale, "-q:v", "3", "-f", "image2"].map(String::from));
+                args.extend(
+                    ["-frames:v", "1", "-vf", &scale, "-q:v", "3", "-f", "image2"]
+                        .map(String::from),
+                );
             }
             Kind::Video => {
                 args.extend(["-ss".into(), seconds(self.from_ms), "-i".into(), video]);
                 args.extend(["-t".into(), seconds(self.to_ms - self.from_ms)]);
                 args.extend(
                     [
-                        "-an", "-sn", "-dn", "-vf", &scale, "-c:v", "libx264", "-preset", "veryfast",
-                        "-crf", "26", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4",
+                        "-an",
+                        "-sn",
+                        "-dn",
+                        "-vf",
+                        &scale,
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "veryfast",
+                        "-crf",
+                        "26",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-movflags",
+                        "+faststart",
+                        "-f",
+                        "mp4",
                     ]
                     .map(String::from),
                 );

@@ -17,7 +17,7 @@ mod sign;
 
 pub use cache::Cache;
 pub use cut::{Cut, scene};
-pub use sign::{Kind, Signed, SignError, Size};
+pub use sign::{Kind, SignError, Signed, Size};
 
 use ring::digest;
 use std::path::PathBuf;

@@ -127,7 +127,7 @@ impl Signed {
 }
 
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
@@ -155,11 +155,26 @@ mod tests {
         assert_eq!(signed.verify(&key, &sig, 999), Ok(()));
         assert_eq!(signed.verify(&key, &sig, 1_001), Err(SignError::Expired));
         let altered = [
-            Signed { kind: Kind::Image, ..signed.clone() },
-            Signed { at_ms: 12_346, ..signed.clone() },
-            Signed { size: Size::L, ..signed.clone() },
-            Signed { expires: 2_000, ..signed.clone() },
-            Signed { video: "00112233aabbccde".into(), ..signed.clone() },
+            Signed {
+                kind: Kind::Image,
+                ..signed.clone()
+            },
+            Signed {
+                at_ms: 12_346,
+                ..signed.clone()
+            },
+            Signed {
+                size: Size::L,
+                ..signed.clone()
+            },
+            Signed {
+                expires: 2_000,
+                ..signed.clone()
+            },
+            Signed {
+                video: "00112233aabbccde".into(),
+                ..signed.clone()
+            },
         ];
         for a in altered {
             assert_eq!(a.verify(&key, &sig, 999), Err(SignError::Forged), "{a:?}");

@@ -9,6 +9,8 @@ mod bodies;
 
 mod metrics;
 
+mod previews;
+
 mod url;
 
 mod quota;

@@ -3,6 +3,7 @@
 //! process on that index, real clients.
 
 mod metrics;
+mod previews;
 mod protocol_errors;
 mod server_log;
 mod slow_body;
