@@ -21,6 +21,7 @@ pub mod preview;
 mod refusals;
 mod search;
 mod search_input;
+mod site;
 mod tracemoe;
 
 pub use extract::{MaybeSession, SessionUser, client_ip};
@@ -167,6 +168,8 @@ pub fn create_app(
         .wrap(ErrorHandlers::new().default_handler(json_error_body))
         .wrap(from_fn(metrics::timer))
         .wrap(access_log::logger())
+        .service(site_pages())
+        .service(resource("/assets/{name}").route(web::get().to(site::asset)))
         .service(resource("/api/health").route(web::get().to(health::health)))
         .service(resource("/api/openapi.json").route(web::get().to(openapi)))
         .service(resource("/api/anime/search").route(web::post().to(search::search)))
@@ -215,12 +218,19 @@ async fn openapi() -> HttpResponse {
         .body(OPENAPI)
 }
 
+/// The site's page routes, one resource answering each with the page.
+fn site_pages() -> actix_web::Resource {
+    web::resource(site::PAGES.to_vec())
+        .route(web::get().to(site::page))
+        .default_service(web::to(method_not_allowed))
+}
+
 /// A resource that answers a wrong method with 405 in the JSON body.
 fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }
 
-async fn not_found(req: HttpRequest) -> HttpResponse {
+pub(crate) async fn not_found(req: HttpRequest) -> HttpResponse {
     ApiError::new(
         ErrorCode::NotFound,
         format!("no such endpoint: {}", req.path()),

@@ -1,6 +1,7 @@
 //! `GET /api/preview/image` and `/api/preview/video`: a signed preview URL
-//! answered from the cache, or cut on demand (at most one cut per core at
-//! once; past that 503 with `Retry-After`), sent with `ETag`,
+//! answered from the cache, or cut on demand (one cut per core at once; a
+//! request waits up to 10 s for its turn, then gets 503 with
+//! `Retry-After`), sent with `ETag`,
 //! `Cache-Control` and `Range` support; a clip also says which span of
 //! the video it shows (`X-Preview-From`, `X-Preview-To`, seconds). Also
 //! the preview links that search answers carry.

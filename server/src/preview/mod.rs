@@ -28,8 +28,10 @@ use tokio::sync::Semaphore;
 pub struct Previews {
     pub library: PathBuf,
     pub cache: Cache,
-    /// Cuts running at once; a request past them gets 503.
+    /// Cuts running at once; a request waits up to `queue_wait` for one,
+    /// then gets 503.
     pub slots: Semaphore,
+    pub queue_wait: Duration,
     /// How long a preview URL stays valid.
     pub ttl: Duration,
     pub ffmpeg: PathBuf,
@@ -49,6 +51,7 @@ impl Previews {
             library,
             cache,
             slots: Semaphore::new(cores),
+            queue_wait: Duration::from_secs(10),
             ttl,
             ffmpeg,
             key: sign::key(secret),

@@ -26,7 +26,8 @@ fn normalized(path: &str) -> String {
         .into_owned()
 }
 
-/// The paths the server registers, read from where routes are registered.
+/// The API paths the server registers, read from where routes are
+/// registered (the site's page and assets are not API).
 fn registered_paths() -> BTreeSet<String> {
     let sources = [
         include_str!("../../src/http/mod.rs"),
@@ -37,6 +38,7 @@ fn registered_paths() -> BTreeSet<String> {
         .iter()
         .flat_map(|source| resource.captures_iter(source))
         .map(|c| normalized(&c[1]))
+        .filter(|path| !path.starts_with("/assets/"))
         .collect()
 }
 

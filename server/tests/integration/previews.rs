@@ -22,7 +22,7 @@ fn with_previews(
 ) -> actix_web::web::Data<server::AppState> {
     let cache = Cache::open(&library.join(".cache"), 1 << 20).unwrap();
     f.state_with(|s| {
-        let previews = Previews::new(
+        let mut previews = Previews::new(
             library.to_path_buf(),
             cache,
             Duration::from_secs(60),

@@ -181,3 +181,36 @@ async fn cross_site_navigation_to_sign_in_is_blocked() {
         )
     );
 }
+
+/// The site's own pages post with the origin of the host they were served
+/// from; that origin is trusted without being listed, any other is not.
+#[actix_web::test]
+async fn the_servers_own_origin_is_trusted() {
+    let f = fixture();
+    let app = app(f.state()).await;
+    let (cookie, _) = sign_up(&app, "own@example.com", "192.0.2.23").await;
+    let post = |host: &str, origin: &str| {
+        with_session(post_json("/api/apikeys", json!({"title": "site"})), &cookie)
+            .insert_header(("host", host.to_string()))
+            .insert_header(("origin", origin.to_string()))
+    };
+    let (status, body, _) = call(
+        &app,
+        post("search.example:8080", "http://search.example:8080"),
+        "192.0.2.23",
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    for (host, origin) in [
+        ("search.example:8080", "http://evil.example"),
+        ("search.example:8080", "http://search.example:8081"),
+        ("search.example", "http://search.example.evil.example"),
+    ] {
+        let (status, body, _) = call(&app, post(host, origin), "192.0.2.23").await;
+        assert_eq!(
+            (status.as_u16(), body),
+            (403, error("INVALID_ORIGIN", "Invalid origin")),
+            "{host} {origin}"
+        );
+    }
+}
