@@ -32,6 +32,7 @@ fn with_previews(
         previews
             .slots
             .forget_permits(previews.slots.available_permits() - slots);
+        previews.queue_wait = Duration::from_millis(50);
         s.previews = Some(Arc::new(previews));
     })
 }
