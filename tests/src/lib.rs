@@ -4,6 +4,8 @@
 //! clients (`scripts/setup.sh` makes it). Nothing here is skipped when a
 //! part is missing: the test fails and says what to install.
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -6,5 +6,6 @@ mod metrics;
 mod previews;
 mod protocol_errors;
 mod server_log;
+mod site;
 mod slow_body;
 mod tracemoe_client;
