@@ -29,11 +29,11 @@ demo: build
     ./target/release/indexer query data/index.bin data/sample-screenshot.jpg
     search='curl -s -F image=@data/sample-screenshot.jpg http://127.0.0.1:8080/api/anime/search'
     if [ -t 1 ]; then
-        echo "Serving data/index.bin on http://127.0.0.1:8080 (Ctrl-C stops). Try:"
+        echo "Serving data/index.bin on http://127.0.0.1:8080 (Ctrl-C stops): open it in a browser, or try:"
         echo "  $search"
-        exec ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080
+        exec ./target/release/server --index data/index.bin --database data/server.db --library data/sample-library --listen 127.0.0.1:8080
     fi
-    ./target/release/server --index data/index.bin --database data/server.db --listen 127.0.0.1:8080 &
+    ./target/release/server --index data/index.bin --database data/server.db --library data/sample-library --listen 127.0.0.1:8080 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
     for _ in $(seq 50); do curl -sf http://127.0.0.1:8080/api/health >/dev/null && break; sleep 0.2; done
@@ -65,6 +65,12 @@ bench-scale *ARGS:
 bench-server *ARGS:
     cargo build --release -p server -p bench --bin server --bin server-load
     ./target/release/server-load --write docs/BENCHMARKS.md {{ARGS}}
+
+# PNGs of the site's pages in docs/screenshots/ (headless Chromium on the
+# real server with generated footage).
+screenshots:
+    cargo build --workspace
+    cargo test -p e2e --test integration site::screenshots -- --ignored --exact
 
 # A minute of mixed load (uploads, URL searches, sign-ins, list pages)
 # while `indexer build` adds an episode twice: 0 failures, exact charges.

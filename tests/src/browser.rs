@@ -234,6 +234,11 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Resizes the window (desktop sessions).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}));
+    }
+
     /// A PNG of the viewport.
     pub fn screenshot(&self, path: &Path) {
         use base64::Engine;

@@ -253,3 +253,56 @@ fn every_page_fits_a_375_px_phone() {
     browser.wait_for("the results to fit 375 px", fits, json!([]));
     no_console_errors(&browser);
 }
+
+/// `just screenshots`: PNGs of the site for `docs/screenshots/` (the
+/// README shows the search page with a result). Not part of `just test`.
+#[test]
+#[ignore = "writes docs/screenshots; run by `just screenshots`"]
+fn screenshots() {
+    let out = e2e::repo_root().join("docs/screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let (server, _cache) = server(&[]);
+    let shot = shot();
+    let browser = Browser::start(Screen::Desktop);
+    browser.goto(&server.base);
+    browser.type_into("#file-input", shot.file.to_str().unwrap());
+    sees_the_answer(&browser, &shot);
+    let playing = "const v = document.querySelector('#results video.preview');
+        return v && v.readyState >= 2 && v.currentTime > 0.3;";
+    browser.wait_for("the clip to play", playing, json!([]));
+    browser.resize(1280, 1500);
+    browser.script(
+        "document.querySelector('#results-section').scrollIntoView(); return true;",
+        json!([]),
+    );
+    browser.wait_for("the clip to play", playing, json!([]));
+    browser.screenshot(&out.join("search.png"));
+    browser.resize(1280, 900);
+    browser.click("#share-public");
+    browser.click("#results .result .confirm");
+    browser.wait_text("#results .result", "Thanks — confirmed");
+    browser.click("a[href='/rankings']");
+    browser.wait_text("#rankings-list", &shot.title);
+    browser.screenshot(&out.join("rankings.png"));
+    browser.click("a[href='/account']");
+    browser.type_into("#signup-name", "Ann");
+    browser.type_into("#signup-email", "ann@example.com");
+    browser.type_into("#signup-password", "correct horse battery");
+    browser.click("#signup-submit");
+    browser.wait_text("#credits", "Free credits today");
+    browser.type_into("#key-title", "my bot");
+    browser.click("#create-key");
+    browser.wait_text("#keys", "my bot");
+    browser.screenshot(&out.join("account.png"));
+    drop(browser);
+    let phone = Browser::start(Screen::Phone);
+    phone.goto(&server.base);
+    phone.type_into("#file-input", shot.file.to_str().unwrap());
+    sees_the_answer(&phone, &shot);
+    phone.script(
+        "document.querySelector('#results-section').scrollIntoView(); return true;",
+        json!([]),
+    );
+    phone.wait_for("the clip to play", playing, json!([]));
+    phone.screenshot(&out.join("search-phone.png"));
+}
