@@ -2,7 +2,8 @@
 //! listener (`--metrics-listen`) so that the public never reaches it:
 //! searches by outcome, latency histograms (whole search, image decode,
 //! index match, HTTP by route), the index (frames, age, loads and
-//! refusals), request body bytes held, and database errors and health.
+//! refusals), request body bytes held, database errors and health, and
+//! previews (served from the cache or cut, cut time, cache size).
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -58,6 +59,14 @@ pub struct RouteLabels {
     pub status: String,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PreviewLabels {
+    /// `image` or `video`.
+    pub kind: String,
+    /// `cache` (already cut), `cut` (cut now), `failed`.
+    pub source: String,
+}
+
 /// Every metric of one server.
 pub struct Metrics {
     registry: Registry,
@@ -71,6 +80,10 @@ pub struct Metrics {
     index_age_seconds: Gauge<f64, AtomicU64>,
     body_bytes: Gauge,
     database_ok: Gauge,
+    pub previews: Family<PreviewLabels, Counter>,
+    pub preview_cut_seconds: Histogram,
+    preview_cache_bytes: Gauge,
+    preview_cache_files: Gauge,
 }
 
 /// 1 ms to about 33 s, doubling.
@@ -98,6 +111,10 @@ impl Metrics {
             index_age_seconds: Gauge::default(),
             body_bytes: Gauge::default(),
             database_ok: Gauge::default(),
+            previews: Family::default(),
+            preview_cut_seconds: latency_buckets(),
+            preview_cache_bytes: Gauge::default(),
+            preview_cache_files: Gauge::default(),
             registry: Registry::default(),
         };
         let r = &mut registry;
@@ -162,6 +179,26 @@ impl Metrics {
             "1 when the database file is in order (see /api/health)",
             m.database_ok.clone(),
         );
+        r.register(
+            "previews",
+            "Previews answered, by kind and source",
+            m.previews.clone(),
+        );
+        r.register(
+            "preview_cut_seconds",
+            "ffmpeg cuts of previews",
+            m.preview_cut_seconds.clone(),
+        );
+        r.register(
+            "preview_cache_bytes",
+            "Bytes in the preview cache",
+            m.preview_cache_bytes.clone(),
+        );
+        r.register(
+            "preview_cache_files",
+            "Files in the preview cache",
+            m.preview_cache_files.clone(),
+        );
         Metrics { registry, ..m }
     }
 
@@ -178,6 +215,11 @@ impl Metrics {
         self.body_bytes.set(state.body_budget.held() as i64);
         self.database_ok
             .set(i64::from(state.store.problem().is_none()));
+        if let Some(previews) = &state.previews {
+            self.preview_cache_bytes
+                .set(previews.cache.total_bytes() as i64);
+            self.preview_cache_files.set(previews.cache.len() as i64);
+        }
         let mut out = String::new();
         if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
             tracing::error!("cannot encode the metrics: {e}");

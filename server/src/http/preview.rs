@@ -94,16 +94,30 @@ pub async fn preview(
         })?;
     let name = cache_name(&signed, video);
     let (from_ms, to_ms) = scene(&index, position, signed.at_ms);
+    let count = |source: &str| {
+        let labels = crate::metrics::PreviewLabels {
+            kind: kind.name().into(),
+            source: source.into(),
+        };
+        state.metrics.previews.get_or_create(&labels).inc();
+    };
     let path = match previews.cache.get(&name) {
-        Some(path) => path,
+        Some(path) => {
+            count("cache");
+            path
+        }
         None => {
-            let _slot = previews.slots.try_acquire().map_err(|_| {
+            let busy = || {
                 ApiError::new(
                     ErrorCode::PreviewBusy,
                     "the server is cutting as many previews as it can; retry in a moment",
                 )
                 .with_retry_after(BUSY_RETRY_SECS)
-            })?;
+            };
+            let _slot = tokio::time::timeout(previews.queue_wait, previews.slots.acquire())
+                .await
+                .map_err(|_| busy())?
+                .map_err(|_| busy())?;
             let file = previews.library.join(video.path.as_str());
             if let Err(e) = std::fs::File::open(&file) {
                 tracing::warn!("preview of {}: {e}", file.display());
@@ -122,7 +136,12 @@ pub async fn preview(
             };
             drop(index);
             let partial = previews.cache.partial_path(&name);
-            if let Err(e) = cut.run(&previews.ffmpeg, &partial).await {
+            let started = std::time::Instant::now();
+            let cut_result = cut.run(&previews.ffmpeg, &partial).await;
+            let seconds = crate::metrics::seconds_since(started);
+            state.metrics.preview_cut_seconds.observe(seconds);
+            if let Err(e) = cut_result {
+                count("failed");
                 let _ = std::fs::remove_file(&partial);
                 tracing::error!("preview: {e}");
                 return Err(ApiError::new(
@@ -130,6 +149,7 @@ pub async fn preview(
                     "the preview could not be cut; see the server log",
                 ));
             }
+            count("cut");
             previews
                 .cache
                 .insert(&name, &partial)

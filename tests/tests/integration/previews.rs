@@ -42,7 +42,8 @@ fn with_library(flags: &[&str]) -> (Server, tempfile::TempDir) {
 fn previews_show_the_match_and_refuse_altered_urls() {
     let footage = footage();
     let shot = footage.unique_shot();
-    let (server, cache) = with_library(&[]);
+    let metrics = format!("127.0.0.1:{}", e2e::free_port());
+    let (server, cache) = with_library(&["--metrics-listen", &metrics]);
     let top = top_answer(&server, &shot.jpeg);
     let at = top["at"].as_f64().unwrap();
     let filename = top["filename"].as_str().unwrap().to_string();
@@ -177,6 +178,22 @@ fn previews_show_the_match_and_refuse_altered_urls() {
     }
     let files = std::fs::read_dir(cache.path()).unwrap().count();
     assert_eq!(files, 2, "one still and one clip cut, each once");
+    let text = client()
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for line in [
+        "anime_search_previews_total{kind=\"image\",source=\"cut\"} 1",
+        "anime_search_previews_total{kind=\"image\",source=\"cache\"} 1",
+        "anime_search_previews_total{kind=\"video\",source=\"cut\"} 1",
+        "anime_search_previews_total{kind=\"video\",source=\"cache\"} 1",
+        "anime_search_preview_cut_seconds_count 2",
+        "anime_search_preview_cache_files 2",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+    }
 }
 
 #[test]
