@@ -72,6 +72,12 @@ screenshots:
     cargo build --workspace
     cargo test -p e2e --test integration site::screenshots -- --ignored --exact
 
+# Time to the first byte of preview stills and clips, cold and cached,
+# beside ffmpeg cutting them by hand; rewrites its section of docs/BENCHMARKS.md.
+bench-previews *ARGS:
+    cargo build --release -p server -p indexer -p bench --bin server --bin indexer --bin preview-bench
+    ./target/release/preview-bench --write docs/BENCHMARKS.md {{ARGS}}
+
 # A minute of mixed load (uploads, URL searches, sign-ins, list pages)
 # while `indexer build` adds an episode twice: 0 failures, exact charges.
 bench-mixed *ARGS:

@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod judge;
 pub mod load;
 pub mod mixed_load;
+pub mod previews;
 pub mod report;
 pub mod scale;
 pub mod serve;

@@ -124,9 +124,9 @@ fn announce(config: &Config, state: &AppState, addrs: Vec<std::net::SocketAddr>)
         "server ready"
     );
     if config.trusted_origins.is_empty() {
-        tracing::warn!(
-            "no trusted origin: browsers' cookie-authenticated POSTs will be refused \
-             (set --base-url or --trusted-origin); API keys work regardless"
+        tracing::info!(
+            "cookie-authenticated POSTs are accepted from this server's own pages only \
+             (--trusted-origin adds other sites' pages)"
         );
     }
     if state.index.current().is_none() {
