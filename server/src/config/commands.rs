@@ -1,0 +1,67 @@
+//! The operator commands (`server credits ...`, `server users ...`) as
+//! clap parses them; `admin.rs` runs them.
+
+use clap::Subcommand;
+use std::path::PathBuf;
+
+/// Operator commands, run on the server host against the database.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Purchased credits of a user.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+    /// Accounts: list them, disable or re-enable one.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCommand {
+    /// Add purchased credits to a user's balance.
+    Grant {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long, allow_negative_numbers = true)]
+        amount: i64,
+    },
+    /// Show a user's free credits today, purchased credits and hourly use.
+    Show {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Every user, oldest first.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Disable an account: sign-in refused, sessions ended, API keys refused.
+    Disable {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// The database an operator command works on.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArg {
+    /// SQLite database of the server (must exist).
+    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db")]
+    pub database: PathBuf,
+}
