@@ -1,5 +1,7 @@
 //! Screenshot distortions users really apply (re-encoding, scaling, bars, subtitles, flips, crops, player chrome).
 
+mod reframe;
+
 use crate::font;
 use crate::rng::Rng;
 use crate::{Error, Result};
@@ -23,6 +25,18 @@ pub enum Class {
     Crop4,
     Chrome,
     Combined,
+    // Re-framed screenshots (`reframe.rs`).
+    Shorts,
+    Pip,
+    Vertical,
+    Crop15,
+    Photo,
+    Stretch,
+    Gray,
+    Meme,
+    Rotate,
+    Gif,
+    Thumb160,
 }
 
 /// How a query image is stored.
@@ -30,6 +44,8 @@ pub enum Class {
 pub enum Encoding {
     Png,
     Jpeg(u8),
+    /// 256 colours, as GIF makers quantize.
+    Gif,
 }
 
 impl Encoding {
@@ -38,12 +54,13 @@ impl Encoding {
         match self {
             Encoding::Png => "png",
             Encoding::Jpeg(_) => "jpg",
+            Encoding::Gif => "gif",
         }
     }
 }
 
 impl Class {
-    pub const ALL: [Class; 11] = [
+    pub const ALL: [Class; 22] = [
         Class::Clean,
         Class::Jpeg40,
         Class::W320,
@@ -55,6 +72,17 @@ impl Class {
         Class::Crop4,
         Class::Chrome,
         Class::Combined,
+        Class::Shorts,
+        Class::Pip,
+        Class::Vertical,
+        Class::Crop15,
+        Class::Photo,
+        Class::Stretch,
+        Class::Gray,
+        Class::Meme,
+        Class::Rotate,
+        Class::Gif,
+        Class::Thumb160,
     ];
 
     /// Lower-case name used for folders and JSON.
@@ -71,6 +99,17 @@ impl Class {
             Class::Crop4 => "crop4",
             Class::Chrome => "chrome",
             Class::Combined => "combined",
+            Class::Shorts => "shorts",
+            Class::Pip => "pip",
+            Class::Vertical => "vertical",
+            Class::Crop15 => "crop15",
+            Class::Photo => "photo",
+            Class::Stretch => "stretch",
+            Class::Gray => "gray",
+            Class::Meme => "meme",
+            Class::Rotate => "rotate",
+            Class::Gif => "gif",
+            Class::Thumb160 => "thumb160",
         }
     }
 
@@ -80,6 +119,8 @@ impl Class {
             Class::Clean => Encoding::Png,
             Class::Jpeg40 => Encoding::Jpeg(40),
             Class::Combined => Encoding::Jpeg(60),
+            Class::Gif => Encoding::Gif,
+            Class::Photo => Encoding::Jpeg(80),
             _ => Encoding::Jpeg(90),
         }
     }
@@ -97,6 +138,17 @@ impl Class {
             Class::Crop4 => crop_sides(img, [0; 4].map(|_| rng.float(0.0, 0.04))),
             Class::Chrome => chrome(img, rng),
             Class::Combined => combined(img, rng),
+            Class::Shorts => reframe::shorts(img, rng),
+            Class::Pip => reframe::pip(img, rng),
+            Class::Vertical => reframe::vertical(img, rng),
+            Class::Crop15 => reframe::crop15(img, rng),
+            Class::Photo => reframe::photo(img, rng),
+            Class::Stretch => reframe::stretch(img, rng),
+            Class::Gray => reframe::gray(img, rng),
+            Class::Meme => reframe::meme(img, rng),
+            Class::Rotate => reframe::rotate(img, rng),
+            Class::Gif => img.clone(),
+            Class::Thumb160 => reframe::thumb160(img),
         }
     }
 
@@ -119,8 +171,20 @@ pub fn save(img: &RgbImage, enc: Encoding, path: &Path) -> Result<()> {
             buf.into_inner()
         }
         Encoding::Jpeg(q) => jpeg_bytes(img, q),
+        Encoding::Gif => gif_bytes(img),
     };
     std::fs::write(path, bytes).map_err(Error::io(path))
+}
+
+/// One GIF frame: the encoder quantizes to 256 colours (NeuQuant).
+fn gif_bytes(img: &RgbImage) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let rgba = image::DynamicImage::ImageRgb8(img.clone()).to_rgba8();
+    let mut enc = image::codecs::gif::GifEncoder::new_with_speed(&mut buf, 10);
+    enc.encode_frame(image::Frame::new(rgba))
+        .expect("encoding GIF into memory cannot fail");
+    drop(enc);
+    buf
 }
 
 fn jpeg_bytes(img: &RgbImage, quality: u8) -> Vec<u8> {

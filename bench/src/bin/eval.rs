@@ -155,8 +155,8 @@ frames carry near-identical codes are folded into the first, so the five slots g
 fn target(class: &str) -> f64 {
     match class {
         "clean" | "jpeg40" | "w320" | "brightness" => 99.0,
-        "crop4" => 95.0,
-        "chrome" => 90.0,
+        "crop4" | "pip" => 95.0,
+        "chrome" | "vertical" | "crop15" | "photo" => 90.0,
         _ => 97.0,
     }
 }
