@@ -200,6 +200,78 @@ pub fn framed_rects(img: &Gray) -> [Option<Rect>; 2] {
     [pick(false), pick(true)]
 }
 
+/// Where a video may sit across the full width of a picture taller than
+/// a video: the band between two strong straight edges across the
+/// picture, shaped like a video (16:9 to 2.4:1). Two bands: the best
+/// between edges seen in the picture (a 16:9 frame on a 9:16 "shorts"
+/// canvas over a blurred copy of itself), and the best that may also end
+/// at the picture's own top or bottom (a frame under a meme's caption
+/// band). None for a picture already shaped like a video. Only queries
+/// use them.
+pub fn full_width_bands(img: &Gray) -> Vec<Rect> {
+    let (w, h) = (img.width as usize, img.height as usize);
+    if h < 8 || w as f32 / h as f32 >= BAND_MAX_PICTURE_ASPECT {
+        return vec![];
+    }
+    let px = |x: usize, y: usize| img.pixels[y * w + x] as i32;
+    // A frame's edge that falls between two rows of the work image is
+    // spread over both: the step is taken across two rows as well.
+    let row_edge = |y: usize| {
+        (0..w)
+            .filter(|&x| {
+                let above = px(x, y - 1).min(px(x, y.saturating_sub(2))).abs_diff(px(x, y));
+                let below = px(x, y - 1).max(px(x, y.saturating_sub(2))).abs_diff(px(x, y));
+                above.max(below) as i32 >= EDGE_STEP
+            })
+            .count() as f32
+            / w as f32
+    };
+    let mut edges: Vec<(usize, f32)> = (1..h)
+        .map(|y| (y, row_edge(y)))
+        .filter(|&(_, s)| s >= BAND_EDGE_SHARE)
+        .collect();
+    edges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    edges.truncate(BAND_EDGES);
+    let inner = best_band(&edges, w, h);
+    edges.extend([(0, 1.0), (h, 1.0)]);
+    let with_picture_edges = best_band(&edges, w, h);
+    let mut bands: Vec<Rect> = inner.into_iter().chain(with_picture_edges).collect();
+    bands.dedup();
+    bands
+}
+
+/// The best scoring pair of edges (rows) framing a video-shaped band.
+fn best_band(edges: &[(usize, f32)], w: usize, h: usize) -> Option<Rect> {
+    let mut best: Option<(f32, usize, usize)> = None;
+    for &(a, sa) in edges {
+        for &(b, sb) in edges {
+            let height = b.saturating_sub(a);
+            if height == 0 || (a, b) == (0, h) {
+                continue;
+            }
+            let aspect = w as f32 / height as f32;
+            if (1.6..=2.45).contains(&aspect) && best.is_none_or(|(s, ..)| sa + sb > s) {
+                best = Some((sa + sb, a, b));
+            }
+        }
+    }
+    best.map(|(_, a, b)| Rect {
+        x0: 0.0,
+        y0: a as f32,
+        x1: w as f32,
+        y1: b as f32,
+    })
+}
+
+/// Pictures at least this wide for their height are taken as video-shaped.
+const BAND_MAX_PICTURE_ASPECT: f32 = 1.6;
+/// The strongest row edges tried as a band's top or bottom.
+const BAND_EDGES: usize = 16;
+/// Share of a row an edge must run along to end a band: less than a
+/// frame's border in chrome, as a frame's dark top row may meet a dimmed
+/// backdrop.
+const BAND_EDGE_SHARE: f32 = 0.3;
+
 /// The strong edge nearest the picture's border on that side.
 fn outermost_edge(
     range: std::ops::Range<usize>,

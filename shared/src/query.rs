@@ -48,7 +48,9 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
     if cut_borders {
         let cuts = [Bars::Dark, Bars::Any].map(|bars| borders::content_rect(img, bars));
         let framed = borders::framed_rects(img).into_iter().flatten();
-        for r in cuts.into_iter().chain(framed.filter(|r| plausible(r, img))) {
+        let framed = framed.filter(|r| plausible(r, img));
+        let bands = borders::full_width_bands(img);
+        for r in cuts.into_iter().chain(framed).chain(bands) {
             if !areas.contains(&r) {
                 areas.push(r);
             }
