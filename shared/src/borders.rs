@@ -219,8 +219,12 @@ pub fn full_width_bands(img: &Gray) -> Vec<Rect> {
     let row_edge = |y: usize| {
         (0..w)
             .filter(|&x| {
-                let above = px(x, y - 1).min(px(x, y.saturating_sub(2))).abs_diff(px(x, y));
-                let below = px(x, y - 1).max(px(x, y.saturating_sub(2))).abs_diff(px(x, y));
+                let above = px(x, y - 1)
+                    .min(px(x, y.saturating_sub(2)))
+                    .abs_diff(px(x, y));
+                let below = px(x, y - 1)
+                    .max(px(x, y.saturating_sub(2)))
+                    .abs_diff(px(x, y));
                 above.max(below) as i32 >= EDGE_STEP
             })
             .count() as f32

@@ -148,7 +148,36 @@ code cannot tell the two apart), so a card or logo shared by look between shows 
 - Other misses: player chrome whose edges frame the video ambiguously, and a screenshot inside a \
 dissolve answered with the neighbouring shot's span.\n\
 - Repeated openings: every episode's copy matches equally well; candidates of one anime whose best \
-frames carry near-identical codes are folded into the first, so the five slots go to different scenes.\n"
+frames carry near-identical codes are folded into the first, so the five slots go to different scenes.\n\
+\n## Re-framed screenshots (issue #16, in progress)\n\n\
+The eleven classes from `shorts` down are what people post today (see `testkit/src/distort/reframe.rs`). \
+Measured on the same screenshots (top-1 %):\n\n\
+| class | before (2026-12-02) | now | what changed |\n|---|---|---|---|\n\
+| shorts | 9 | 83 | full-width bands (below) |\n\
+| pip | 0 | 0 | |\n\
+| vertical | 8 | 5 | (three screenshots; an extra band hypothesis wins over a weak right one) |\n\
+| crop15 | 24 | 24 | |\n\
+| photo | 56 | 56 | |\n\
+| stretch | 98 | 98 | |\n\
+| gray | 99 | 99 | |\n\
+| meme | 89 | 99 | full-width bands |\n\
+| rotate | 98 | 98 | |\n\
+| gif | 100 | 100 | |\n\
+| thumb160 | 99 | 99 | |\n\n\
+Tried and measured:\n\n\
+- Full-width bands (`borders::full_width_bands`, kept): a picture taller than a video (narrower than \
+1.6:1) is also searched over the video-shaped band (16:9 to 2.4:1) between the two strongest straight \
+row edges, and over the best band that may end at the picture's own top or bottom. Edges are taken \
+across two rows (a frame's edge falls between rows of the work image) and need only 30 % of a row \
+(a dark frame on a dimmed backdrop). Shorts 9 -> 30 (one band, picture edges weighed as seen ones: \
+the blurred backdrop above the frame won) -> 64 (picture edges weighed 0.6: meme fell to 94) -> 67 (two \
+bands) -> 83 (two-row edges, 30 %). Meme 89 -> 99. No other class moved; 0 confident un-indexed \
+answers throughout.\n\
+- A 16:9 band implied from one seen edge (for a frame whose other edge is too faint): shorts unchanged \
+at 83, vertical 5 -> 4; not kept.\n\
+- Not yet tried: pip (the frame is smaller than the canvas both ways: a rectangle search), vertical and \
+crop15 (a part of the frame: needs codes of sub-windows in the index), photo (a quadrilateral to \
+rectify).\n"
 }
 
 /// The minimum top-1 accuracy `matching.md` sets for a class.

@@ -83,3 +83,42 @@ fn dark_bars_are_cut_but_a_plain_panel_is_not() {
         "chrome-style cut takes the panel"
     );
 }
+
+/// `w` x `h` at `level`, with rows `y0..y1` busy across the width (each
+/// column its own level, the same down the band, as a picture's rows
+/// mostly are).
+fn band_on(w: u32, h: u32, level: u8, (y0, y1): (u32, u32)) -> Gray {
+    let column = |x: u32| ((x as u64 * 2654435761) >> 13) as u8 / 2 + 128;
+    let pixels = (0..h)
+        .flat_map(|y| {
+            (0..w).map(move |x| {
+                if (y0..y1).contains(&y) {
+                    column(x)
+                } else {
+                    level
+                }
+            })
+        })
+        .collect();
+    Gray::new(w, h, pixels)
+}
+
+#[test]
+fn a_frame_across_a_tall_canvas_is_found_between_its_edges() {
+    let shorts = band_on(320, 569, 40, (200, 380));
+    let bands = full_width_bands(&shorts);
+    assert_eq!(
+        bands.first().map(|r| (r.y0, r.y1)),
+        Some((200.0, 380.0)),
+        "{bands:?}"
+    );
+    // Under a caption band, the frame may run to the picture's bottom.
+    let meme = band_on(320, 280, 250, (100, 280));
+    let bands = full_width_bands(&meme);
+    assert!(
+        bands.iter().any(|r| (r.y0, r.y1) == (100.0, 280.0)),
+        "{bands:?}"
+    );
+    // A picture shaped like a video gets no band hypothesis.
+    assert!(full_width_bands(&band_on(320, 180, 40, (20, 160))).is_empty());
+}

@@ -38,9 +38,17 @@ pub fn shorts(img: &RgbImage, rng: &mut Rng) -> RgbImage {
 /// `img` scaled to cover `w` x `h`, blurred and darkened by `dim`.
 fn blurred_cover(img: &RgbImage, w: u32, h: u32, dim: f32) -> RgbImage {
     let zoom = (h as f32 / img.height() as f32).max(w as f32 / img.width() as f32);
-    let (zw, zh) = ((img.width() as f32 * zoom) as u32, (img.height() as f32 * zoom) as u32);
+    let (zw, zh) = (
+        (img.width() as f32 * zoom) as u32,
+        (img.height() as f32 * zoom) as u32,
+    );
     // Blur at a tenth of the size, then scale up: cheap and as soft.
-    let small = imageops::resize(img, (zw / 10).max(1), (zh / 10).max(1), FilterType::Triangle);
+    let small = imageops::resize(
+        img,
+        (zw / 10).max(1),
+        (zh / 10).max(1),
+        FilterType::Triangle,
+    );
     let small = imageops::blur(&small, 2.0);
     let big = imageops::resize(&small, zw, zh, FilterType::Triangle);
     let (x, y) = ((zw - w) / 2, (zh - h) / 2);
@@ -59,28 +67,61 @@ pub fn pip(img: &RgbImage, rng: &mut Rng) -> RgbImage {
     let video = resize_width(img, vw);
     let vh = video.height();
     let margin = w / 40;
-    let vy = if rng.chance(0.5) { margin } else { (h - vh) / 2 };
+    let vy = if rng.chance(0.5) {
+        margin
+    } else {
+        (h - vh) / 2
+    };
     imageops::replace(&mut out, &video, margin as i64, vy as i64);
     let panel_x = vw + 2 * margin;
     let panel_w = w.saturating_sub(panel_x + margin);
     let cam_h = panel_w * 3 / 4;
     fill_rect(&mut out, [panel_x, margin, panel_w, cam_h], [90, 70, 60]);
     let face = panel_w / 4;
-    fill_rect(&mut out, [panel_x + panel_w / 2 - face / 2, margin + cam_h / 4, face, face], [220, 180, 150]);
+    fill_rect(
+        &mut out,
+        [
+            panel_x + panel_w / 2 - face / 2,
+            margin + cam_h / 4,
+            face,
+            face,
+        ],
+        [220, 180, 150],
+    );
     let chat_y = 2 * margin + cam_h;
-    fill_rect(&mut out, [panel_x, chat_y, panel_w, h.saturating_sub(chat_y + margin)], [36, 34, 48]);
+    fill_rect(
+        &mut out,
+        [panel_x, chat_y, panel_w, h.saturating_sub(chat_y + margin)],
+        [36, 34, 48],
+    );
     let scale = (w / 500).max(1);
     let step = font::text_height(scale) * 2;
     let mut y = chat_y + step / 2;
     while y + step < h - margin {
         let line: String = subtitle_line(rng).chars().take(14).collect();
-        let colour = *rng.pick(&[[140, 200, 255], [255, 170, 120], [170, 255, 170], [230, 230, 230]]);
-        font::draw_text(&mut out, &line, (panel_x + 4) as i32, y as i32, scale, colour);
+        let colour = *rng.pick(&[
+            [140, 200, 255],
+            [255, 170, 120],
+            [170, 255, 170],
+            [230, 230, 230],
+        ]);
+        font::draw_text(
+            &mut out,
+            &line,
+            (panel_x + 4) as i32,
+            y as i32,
+            scale,
+            colour,
+        );
         y += step;
     }
     if vy + vh + margin < h {
         let below = vy + vh + margin / 2;
-        fill_rect(&mut out, [margin, below, vw, (h - below).min(margin * 2)], [60, 40, 90]);
+        fill_rect(
+            &mut out,
+            [margin, below, vw, (h - below).min(margin * 2)],
+            [60, 40, 90],
+        );
     }
     out
 }
@@ -107,7 +148,12 @@ pub fn photo(img: &RgbImage, rng: &mut Rng) -> RgbImage {
     let inset = [(0.08, 0.1), (0.92, 0.1), (0.92, 0.9), (0.08, 0.9)];
     let quad: Vec<(f32, f32)> = inset
         .iter()
-        .map(|&(x, y)| ((x + rng.float(-0.06, 0.06)) * w, (y + rng.float(-0.06, 0.06)) * h))
+        .map(|&(x, y)| {
+            (
+                (x + rng.float(-0.06, 0.06)) * w,
+                (y + rng.float(-0.06, 0.06)) * h,
+            )
+        })
         .collect();
     let rect = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
     let to_frame = homography(&quad, &rect);
@@ -185,7 +231,9 @@ pub fn rotate(img: &RgbImage, rng: &mut Rng) -> RgbImage {
     for (px, py, pixel) in out.enumerate_pixels_mut() {
         let (dx, dy) = (px as f32 - cx, py as f32 - cy);
         let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
-        if (0.0..img.width() as f32 - 1.0).contains(&sx) && (0.0..img.height() as f32 - 1.0).contains(&sy) {
+        if (0.0..img.width() as f32 - 1.0).contains(&sx)
+            && (0.0..img.height() as f32 - 1.0).contains(&sy)
+        {
             *pixel = Rgb(sample(img, sx, sy).map(|v| v as u8));
         }
     }
@@ -200,8 +248,14 @@ pub fn thumb160(img: &RgbImage) -> RgbImage {
 /// Bilinear sample at (x, y), pixel centres at integers.
 fn sample(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (x0, y0) = (x.floor().max(0.0) as u32, y.floor().max(0.0) as u32);
-    let (x1, y1) = ((x0 + 1).min(img.width() - 1), (y0 + 1).min(img.height() - 1));
-    let (fx, fy) = ((x - x0 as f32).clamp(0.0, 1.0), (y - y0 as f32).clamp(0.0, 1.0));
+    let (x1, y1) = (
+        (x0 + 1).min(img.width() - 1),
+        (y0 + 1).min(img.height() - 1),
+    );
+    let (fx, fy) = (
+        (x - x0 as f32).clamp(0.0, 1.0),
+        (y - y0 as f32).clamp(0.0, 1.0),
+    );
     let p = |x, y| img.get_pixel(x, y).0.map(f32::from);
     let (a, b, c, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
     [0, 1, 2].map(|i| {
@@ -222,7 +276,9 @@ fn homography(from: &[(f32, f32)], to: &[(f32, f32)]) -> [f64; 9] {
     }
     // Gaussian elimination with partial pivoting on the 8x8 system.
     for col in 0..8 {
-        let pivot = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs())).unwrap_or(col);
+        let pivot = (col..8)
+            .max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
+            .unwrap_or(col);
         m.swap(col, pivot);
         for row in 0..8 {
             if row != col && m[col][col] != 0.0 {
@@ -240,5 +296,8 @@ fn homography(from: &[(f32, f32)], to: &[(f32, f32)]) -> [f64; 9] {
 fn project(h: &[f64; 9], x: f32, y: f32) -> (f32, f32) {
     let (x, y) = (x as f64, y as f64);
     let w = h[6] * x + h[7] * y + h[8];
-    (((h[0] * x + h[1] * y + h[2]) / w) as f32, ((h[3] * x + h[4] * y + h[5]) / w) as f32)
+    (
+        ((h[0] * x + h[1] * y + h[2]) / w) as f32,
+        ((h[3] * x + h[4] * y + h[5]) / w) as f32,
+    )
 }
