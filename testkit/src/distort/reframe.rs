@@ -283,8 +283,9 @@ fn homography(from: &[(f32, f32)], to: &[(f32, f32)]) -> [f64; 9] {
         for row in 0..8 {
             if row != col && m[col][col] != 0.0 {
                 let k = m[row][col] / m[col][col];
-                for c in col..9 {
-                    m[row][c] -= k * m[col][c];
+                let pivot_row = m[col];
+                for (v, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                    *v -= k * p;
                 }
             }
         }

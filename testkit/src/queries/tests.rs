@@ -101,7 +101,7 @@ fn query_set_has_every_class_and_unindexed_images() {
         jobs: 2,
     };
     let set = make(&lib, &out, &qopts, Some(&lib2)).unwrap();
-    assert_eq!(set.queries.len(), 2 * 11 + 2);
+    assert_eq!(set.queries.len(), 2 * Class::ALL.len() + 2);
     for q in &set.queries {
         assert!(out.join(&q.image).exists(), "{}", q.image);
         assert_eq!(q.indexed, q.class != "unindexed");
@@ -113,6 +113,7 @@ fn query_set_has_every_class_and_unindexed_images() {
         );
     }
     assert!(out.join("clean/0.png").exists() && out.join("jpeg40/1.jpg").exists());
+    assert!(out.join("gif/0.gif").exists() && out.join("shorts/1.jpg").exists());
     let loaded = QuerySet::load(&out.join("queries.json")).unwrap();
     assert_eq!(loaded.queries.len(), set.queries.len());
 }
