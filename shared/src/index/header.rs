@@ -2,6 +2,7 @@
 //! it is, where its sections are, and the checksums `verify` checks.
 
 use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
+use super::part::{PART_AT, Part};
 use crate::error::IndexError;
 use std::ops::Range;
 use std::path::Path;
@@ -16,7 +17,8 @@ pub const MAGIC: [u8; 8] = *b"ANISCNIX";
 pub const FORMAT_VERSION: u32 = 4;
 /// Header size; the metadata archive starts here, 16-byte aligned.
 pub const HEADER_LEN: usize = 96;
-/// Where the header's own checksum sits (bytes 80..92 are reserved, zero).
+/// Where the header's own checksum sits (bytes 80..92 name the share a
+/// part file holds, zero in a whole index: see `part`).
 const CRC_AT: usize = HEADER_LEN - 4;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub struct Header {
     pub meta_len: u64,
     /// Entries in the buckets: frames that are not flat.
     pub stored: u64,
+    /// The share of the library a part file holds; `None` in a whole index.
+    pub part: Option<Part>,
 }
 
 impl Header {
@@ -55,6 +59,9 @@ impl Header {
         b[60..64].copy_from_slice(&self.body_crc.to_le_bytes());
         b[64..72].copy_from_slice(&self.meta_len.to_le_bytes());
         b[72..80].copy_from_slice(&self.stored.to_le_bytes());
+        if let Some(part) = self.part {
+            b[PART_AT].copy_from_slice(&part.to_bytes());
+        }
         let crc = crc32fast::hash(&b[0..CRC_AT]);
         b[CRC_AT..].copy_from_slice(&crc.to_le_bytes());
         b
@@ -87,6 +94,8 @@ impl Header {
         if u32_at(b, CRC_AT) != crc32fast::hash(&b[0..CRC_AT]) {
             return Err(IndexError::corrupt(path, "header checksum mismatch"));
         }
+        let part = Part::from_bytes(b[PART_AT].try_into().expect("12 bytes"))
+            .map_err(|why| IndexError::corrupt(path, why))?;
         let tool = &b[40..56];
         let tool_len = tool.iter().position(|&c| c == 0).unwrap_or(16);
         Ok(Header {
@@ -100,6 +109,7 @@ impl Header {
             body_crc: u32_at(b, 60),
             meta_len: u64_at(b, 64),
             stored: u64_at(b, 72),
+            part,
         })
     }
 }

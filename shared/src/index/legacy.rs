@@ -74,7 +74,7 @@ pub fn write_format_3(
     };
     let meta = rkyv::to_bytes::<Error>(&meta)
         .map_err(|e| crate::IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
-    super::writer::write_with_meta(path, data, &meta, VERSION, tool_version, built_at)
+    super::writer::write_with_meta(path, data, &meta, VERSION, None, tool_version, built_at)
 }
 
 #[cfg(test)]

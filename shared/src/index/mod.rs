@@ -7,6 +7,7 @@ mod header;
 mod layout;
 mod legacy;
 mod model;
+mod part;
 mod reader;
 mod writer;
 
@@ -16,5 +17,6 @@ pub use legacy::write_format_3;
 pub use model::{
     Anime, ArchivedAnime, ArchivedFailure, ArchivedVideo, Failure, IndexData, Meta, Titles, Video,
 };
+pub use part::Part;
 pub use reader::{Bucket, Index};
-pub use writer::{IndexBuilder, temp_path, write_atomically};
+pub use writer::{IndexBuilder, temp_path, write_atomically, write_part_atomically};

@@ -5,6 +5,7 @@
 use super::header::{FORMAT_VERSION, HEADER_LEN, Header, padding};
 use super::layout::{ENTRY_BYTES, ENTRY_PADDING, Layout};
 use super::model::{Anime, Failure, IndexData, Meta, Video};
+use super::part::Part;
 use crate::descriptor::{CODE_BYTES, FrameCode};
 use crate::error::IndexError;
 use std::fs::{self, File};
@@ -95,6 +96,27 @@ pub fn write_atomically(
     tool_version: &str,
     built_at: i64,
 ) -> Result<Header, IndexError> {
+    write_current(path, data, None, tool_version, built_at)
+}
+
+/// As `write_atomically`, for a part file: the header names its share.
+pub fn write_part_atomically(
+    path: &Path,
+    data: &IndexData,
+    part: Part,
+    tool_version: &str,
+    built_at: i64,
+) -> Result<Header, IndexError> {
+    write_current(path, data, Some(part), tool_version, built_at)
+}
+
+fn write_current(
+    path: &Path,
+    data: &IndexData,
+    part: Option<Part>,
+    tool_version: &str,
+    built_at: i64,
+) -> Result<Header, IndexError> {
     let frames = data.deltas.len() as u64;
     let layout = Layout::for_frames(frames);
     if frames > layout.max_frames().min(u32::MAX as u64) {
@@ -110,16 +132,25 @@ pub fn write_atomically(
     };
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&meta)
         .map_err(|e| IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
-    write_with_meta(path, data, &meta, FORMAT_VERSION, tool_version, built_at)
+    write_with_meta(
+        path,
+        data,
+        &meta,
+        FORMAT_VERSION,
+        part,
+        tool_version,
+        built_at,
+    )
 }
 
 /// Writes `data`'s frames beside an already serialised metadata archive of
-/// format `version`.
+/// format `version`, as the share `part` names if any.
 pub(super) fn write_with_meta(
     path: &Path,
     data: &IndexData,
     meta: &[u8],
     version: u32,
+    part: Option<Part>,
     tool_version: &str,
     built_at: i64,
 ) -> Result<Header, IndexError> {
@@ -139,6 +170,7 @@ pub(super) fn write_with_meta(
         body_crc: 0,
         meta_len: meta.len() as u64,
         stored: ((entries.len() - ENTRY_PADDING) / ENTRY_BYTES) as u64,
+        part,
     };
     let body = with_padding(&sections);
     let mut crc = crc32fast::Hasher::new();
