@@ -8,5 +8,6 @@ pub mod episode;
 pub mod exit;
 pub mod inspect;
 pub mod library;
+pub mod part;
 pub mod progress;
 pub mod query;
