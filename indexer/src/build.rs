@@ -4,11 +4,12 @@
 
 use crate::decode::{self, IndexedVideo, VideoError};
 use crate::library::{self, LibraryError, VideoFile};
+use crate::part::Share;
 use crate::progress::Progress;
 use assemble::assemble;
 use rayon::prelude::*;
 use shared::IndexError;
-use shared::index::{Failure, write_atomically};
+use shared::index::{Failure, Header, IndexData, Part, write_atomically, write_part_atomically};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -19,6 +20,8 @@ pub struct BuildOptions {
     pub threads: usize,
     /// Write the index even when most or all indexed videos are gone.
     pub allow_removal: bool,
+    /// Index only this share of the library's videos, into a part file.
+    pub part: Option<Share>,
 }
 
 /// Something that stops the whole build.
@@ -35,7 +38,7 @@ pub enum BuildError {
     #[error("{path}: is a folder; name the index file, e.g. {path}/index.bin")]
     OutputIsFolder { path: PathBuf },
     #[error(
-        "{output}: another indexer build is writing this index (it holds {lock}); this one stops, try again when that one ends"
+        "{output}: another indexer build or merge is writing this index (it holds {lock}); this one stops, try again when that one ends"
     )]
     Locked { output: PathBuf, lock: PathBuf },
     #[error(
@@ -46,6 +49,11 @@ pub enum BuildError {
         indexed: usize,
         library: PathBuf,
     },
+    #[error(
+        "{output}: is a whole index, not a part; `--part {share}` writes its own file (e.g. -o part-{share_file}.bin) and `indexer merge` makes the index of the parts",
+        share_file = share.replace('/', "-of-")
+    )]
+    PartOverIndex { output: PathBuf, share: String },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error("cannot start worker threads: {0}")]
@@ -68,6 +76,10 @@ pub struct BuildReport {
     pub file_bytes: u64,
     pub written: bool,
     pub elapsed: Duration,
+    /// The share a part file holds (`--part`), and the library's videos
+    /// left to the other shares.
+    pub part: Option<Part>,
+    pub other_shares: usize,
 }
 
 impl BuildReport {
@@ -79,6 +91,7 @@ impl BuildReport {
 mod assemble;
 mod output;
 mod previous;
+mod share;
 
 pub use output::lock_path;
 
@@ -93,7 +106,9 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     output::check_writable(&opts.output)?;
     let _lock = output::lock(&opts.output)?;
     let mut lib = library::scan(&opts.library)?;
+    let part = share::part(opts)?;
     let old = previous::open(&opts.output, progress);
+    share::check_output(old.as_ref(), part, opts)?;
     if let Some(old) = &old {
         previous::keep_unreadable(&mut lib, old, &opts.library);
         previous::check_removal(old, &lib, opts)?;
@@ -101,6 +116,8 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let mut report = BuildReport {
         warnings: lib.warnings.len(),
         skipped: report_library(&lib, opts, progress),
+        other_shares: share::keep_share(&mut lib, opts.part),
+        part,
         ..Default::default()
     };
     let previous = old.as_ref().map(previous::videos).unwrap_or_default();
@@ -150,10 +167,12 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     failed.sort_by(|a, b| a.path.cmp(&b.path));
     failed.into_iter().for_each(|f| builder.add_failure(f));
     let data = builder.finish();
-    let changed =
-        report.indexed > 0 || report.removed > 0 || previous::metadata_differs(old.as_ref(), &data);
+    let changed = report.indexed > 0
+        || report.removed > 0
+        || previous::metadata_differs(old.as_ref(), &data)
+        || old.as_ref().is_some_and(|o| o.header().part != part);
     if changed {
-        let header = write_atomically(&opts.output, &data, env!("CARGO_PKG_VERSION"), unix_now())?;
+        let header = write(&opts.output, &data, part)?;
         report.file_bytes = header.file_len();
         report.written = true;
     } else {
@@ -237,6 +256,19 @@ fn decode_one(
             .unwrap_or_else(|| "no message".into());
         Err(VideoError::Panicked(message))
     })
+}
+
+/// Writes the index, or the part file when `part` names a share.
+fn write(
+    output: &std::path::Path,
+    data: &IndexData,
+    part: Option<Part>,
+) -> Result<Header, IndexError> {
+    let tool = env!("CARGO_PKG_VERSION");
+    match part {
+        Some(part) => write_part_atomically(output, data, part, tool, unix_now()),
+        None => write_atomically(output, data, tool, unix_now()),
+    }
 }
 
 fn unix_now() -> i64 {

@@ -1,7 +1,8 @@
 //! Command-line arguments of `indexer`.
 
+use crate::part::PartArg;
 use clap::builder::RangedI64ValueParser;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use shared::query::{DEFAULT_RESULT_LIMIT, RESULT_LIMITS};
 use std::path::PathBuf;
 
@@ -22,23 +23,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode every video of LIBRARY (one folder per anime) and write the
-    /// index; videos unchanged since the previous index are reused.
-    Build {
-        library: PathBuf,
-        /// The index file (its folder is created when it is the default).
-        #[arg(short, long, default_value = DEFAULT_OUTPUT)]
-        output: PathBuf,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Print only problems: no progress, no summary.
-        #[arg(short, long)]
-        quiet: bool,
-        /// Write the index even when all indexed videos, or more than half,
-        /// are gone from LIBRARY (refused otherwise, exit 2).
-        #[arg(long)]
-        allow_removal: bool,
-    },
+    /// index; videos unchanged since the previous index are reused. With
+    /// --part, index one share of the videos into a part file for `indexer
+    /// merge` (docs/indexing-at-scale.md).
+    Build(BuildArgs),
     /// Counts, per-anime totals, bytes per frame, format version.
     Stats {
         index: PathBuf,
@@ -65,6 +53,33 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_RESULT_LIMIT, value_parser = limit_parser())]
         limit: usize,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    pub library: PathBuf,
+    /// The index file [default: data/index.bin, its folder created]; with
+    /// --part, the part file, which must be named.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print only problems: no progress, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Write the index even when all indexed videos, or more than half,
+    /// are gone from LIBRARY (refused otherwise, exit 2).
+    #[arg(long)]
+    pub allow_removal: bool,
+    /// Index only the K-th of N shares of the videos (1 <= K <= N; a
+    /// video's share is fixed by a hash of its path), into a part file for
+    /// `indexer merge`. `auto` reads the share from a Kubernetes Indexed
+    /// Job (JOB_COMPLETION_INDEX, and JOB_COMPLETIONS set to the Job's
+    /// completions) or a Slurm job array (SLURM_ARRAY_TASK_ID, _MIN, _MAX,
+    /// _STEP, _COUNT).
+    #[arg(long, value_name = "K/N|auto")]
+    pub part: Option<PartArg>,
 }
 
 /// `--limit` accepts what the server's `limit` accepts.

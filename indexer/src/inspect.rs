@@ -13,6 +13,9 @@ struct Stats {
     tool_version: String,
     /// ISO 8601, UTC, as `/api/health` shows it.
     built_at: String,
+    /// The share a part file holds (`indexer build --part`); absent in an index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<PartStats>,
     anime: usize,
     videos: usize,
     frames: u64,
@@ -21,6 +24,14 @@ struct Stats {
     per_anime: Vec<AnimeStats>,
     /// Files that failed when last tried; builds skip them until they change.
     failed: Vec<FailedFile>,
+}
+
+#[derive(Serialize)]
+struct PartStats {
+    share: u32,
+    of: u32,
+    /// The library's fingerprint, in hex: every part of one index has the same.
+    library: String,
 }
 
 #[derive(Serialize)]
@@ -74,6 +85,11 @@ fn collect(index: &Index) -> Stats {
         format_version: h.version,
         tool_version: h.tool_version.clone(),
         built_at: date(h.built_at),
+        part: h.part.map(|p| PartStats {
+            share: p.share,
+            of: p.of,
+            library: format!("{:08x}", p.library),
+        }),
         anime: index.anime().len(),
         videos: index.videos().len(),
         frames: index.frame_count(),
@@ -104,6 +120,12 @@ fn print_text(s: &Stats) {
         s.format_version, s.tool_version
     );
     println!("built at       {}", s.built_at);
+    if let Some(p) = &s.part {
+        println!(
+            "part           {}/{} of library {} (`indexer merge` makes the index)",
+            p.share, p.of, p.library
+        );
+    }
     println!("anime          {}", s.anime);
     println!("videos         {}", s.videos);
     println!("frames         {}", s.frames);
@@ -141,13 +163,15 @@ pub fn verify(path: &Path) -> anyhow::Result<u8> {
     let result = Index::open(path).and_then(|index| index.verify().map(|()| index));
     match result {
         Ok(index) => {
+            let part = index.header().part.map(|p| format!(", part {p}"));
             println!(
-                "{}: OK ({} anime, {} videos, {} frames, format version {})",
+                "{}: OK ({} anime, {} videos, {} frames, format version {}{})",
                 path.display(),
                 index.anime().len(),
                 index.videos().len(),
                 index.frame_count(),
-                index.header().version
+                index.header().version,
+                part.unwrap_or_default()
             );
             Ok(exit::OK)
         }

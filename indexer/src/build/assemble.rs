@@ -103,14 +103,15 @@ fn add_video(
 }
 
 /// Anime ids stay stable across rebuilds (the server's rankings use them):
-/// a folder keeps its old id, a new folder gets the next free one.
-struct AnimeIds {
+/// a folder keeps its old id, a new folder gets the next free one, in
+/// the order asked (library order). `indexer merge` numbers alike.
+pub(crate) struct AnimeIds {
     known: HashMap<String, u32>,
     next: std::cell::Cell<u32>,
 }
 
 impl AnimeIds {
-    fn new(old: Option<&Index>) -> Self {
+    pub(crate) fn new(old: Option<&Index>) -> Self {
         let known: HashMap<String, u32> = old
             .map(|o| {
                 o.anime()
@@ -126,7 +127,7 @@ impl AnimeIds {
         }
     }
 
-    fn id_for(&self, folder: &str) -> u32 {
+    pub(crate) fn id_for(&self, folder: &str) -> u32 {
         if let Some(&id) = self.known.get(folder) {
             return id;
         }

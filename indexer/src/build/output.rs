@@ -6,7 +6,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
 /// Fails early, before hours of decoding, when the index cannot be written.
-pub(super) fn check_writable(output: &Path) -> Result<(), BuildError> {
+pub(crate) fn check_writable(output: &Path) -> Result<(), BuildError> {
     if output.is_dir() {
         return Err(BuildError::OutputIsFolder {
             path: output.to_path_buf(),
@@ -29,7 +29,7 @@ pub fn lock_path(output: &Path) -> PathBuf {
 
 /// Takes the output's lock, or says which build holds it. The lock file is
 /// left in place: removing it would let a third build lock another file.
-pub(super) fn lock(output: &Path) -> Result<File, BuildError> {
+pub(crate) fn lock(output: &Path) -> Result<File, BuildError> {
     let path = lock_path(output);
     let io = |source| BuildError::Output {
         path: path.clone(),

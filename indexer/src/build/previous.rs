@@ -92,13 +92,8 @@ pub(super) fn check_removal(
         .flat_map(|a| &a.videos)
         .map(|v| v.rel_path.as_str())
         .collect();
-    let indexed = old.videos().len();
-    let gone = old
-        .videos()
-        .iter()
-        .filter(|v| !present.contains(v.path.as_str()))
-        .count();
-    if opts.allow_removal || indexed == 0 || (gone < indexed && gone * 2 <= indexed) {
+    let (gone, indexed) = gone(old, &present);
+    if opts.allow_removal || !too_many_gone(gone, indexed) {
         return Ok(());
     }
     Err(BuildError::TooManyRemoved {
@@ -106,6 +101,22 @@ pub(super) fn check_removal(
         indexed,
         library: opts.library.clone(),
     })
+}
+
+/// How many of `old`'s videos are not `present`, and of how many.
+pub(crate) fn gone(old: &Index, present: &HashSet<&str>) -> (usize, usize) {
+    let gone = old
+        .videos()
+        .iter()
+        .filter(|v| !present.contains(v.path.as_str()))
+        .count();
+    (gone, old.videos().len())
+}
+
+/// All of the indexed videos gone, or more than half: what `build` and
+/// `merge` refuse without `--allow-removal`.
+pub(crate) fn too_many_gone(gone: usize, indexed: usize) -> bool {
+    indexed > 0 && (gone == indexed || gone * 2 > indexed)
 }
 
 /// True when anime, video or failure records differ from the old index,

@@ -156,3 +156,37 @@ pub const GOOD_VIDEOS: [&str; 5] = [
     "Beta/Beta EP04.avi",
     "Gamma/第06話.mkv",
 ];
+
+/// A small library for the part and merge tests, of one-second clips:
+/// anime Kumo with an episode in each share of 2, anime Umi with one.
+pub fn small_library(root: &Path) -> PathBuf {
+    let lib = root.join("library");
+    let small = |path: &str, source: &str| clip(&lib.join(path), source, "160x90", "12", "1", H264);
+    small(&in_share("Kumo", 1, 2), "mandelbrot2");
+    small(&in_share("Kumo", 2, 2), "mandelbrot3");
+    small("Umi/Umi - 01.mp4", "mandelbrot4");
+    lib
+}
+
+/// `FOLDER/FOLDER - NN.mp4` of the first episode number whose path is in
+/// share `k` of `n`.
+pub fn in_share(folder: &str, k: u32, n: u32) -> String {
+    (1..)
+        .map(|e| format!("{folder}/{folder} - {e:02}.mp4"))
+        .find(|p| indexer::part::share_of(p, n) == k)
+        .expect("some episode number is in every share")
+}
+
+/// `indexer build LIBRARY --part PART -o OUT` on two threads.
+pub fn build_part(lib: &Path, part: &str, out: &Path) -> Output {
+    indexer(&[
+        "build",
+        lib.to_str().unwrap(),
+        "--part",
+        part,
+        "-o",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ])
+}

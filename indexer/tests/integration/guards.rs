@@ -61,7 +61,7 @@ fn a_second_build_of_one_index_stops_while_the_first_holds_the_lock() {
     let out = build(&lib, &index_path);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("another indexer build is writing this index"),
+        stderr(&out).contains("another indexer build or merge is writing this index"),
         "{}",
         stderr(&out)
     );
