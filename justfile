@@ -2,11 +2,13 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-# Everything CI checks: formatting, lints, the whole test suite.
+# Everything CI checks: formatting, lints, the whole test suite (on SQLite),
+# then the accounts and server suites again on PostgreSQL, beside a
+# throwaway PostgreSQL server (scripts/with-postgres.sh).
 test:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
-    cargo test --workspace
+    scripts/with-postgres.sh bash -c 'cargo test --workspace && TEST_DATABASE=postgres cargo test -p accounts -p server'
 
 # Build release binaries.
 build:

@@ -2,14 +2,15 @@
 # Sets up a fresh Debian/Ubuntu machine that has Rust: installs what is
 # missing (FFmpeg development libraries, clang, pkg-config, ffmpeg, just,
 # Python's venv and the third-party trace.moe client the end-to-end tests
-# drive, headless Chromium and its WebDriver for the site's tests), then runs the demo on built-in sample data unless --no-demo is
-# given.
+# drive, headless Chromium and its WebDriver for the site's tests,
+# PostgreSQL's server programs and nginx for the replica tests), then runs
+# the demo on built-in sample data unless --no-demo is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libavfilter-dev libavdevice-dev clang libclang-dev pkg-config python3 python3-venv
-  chromium chromium-driver)
+  chromium chromium-driver postgresql nginx-light)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,6 +1,7 @@
 //! API keys: created once in clear, stored as a SHA-256, listed by `start`, revoked by id.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::db::{Db, DbError, Row};
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, iso8601};
@@ -72,7 +73,7 @@ fn validate_title(title: &str) -> Result<String> {
 
 /// Creates a key for `user_id`; returns the plaintext (show it once) and its listing.
 pub fn create_key(
-    conn: &Connection,
+    conn: &Db,
     clock: &dyn Clock,
     user_id: &str,
     title: &str,
@@ -94,11 +95,11 @@ pub fn create_key(
         "INSERT INTO api_keys (id, user_id, title, key_hash, start, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
-            info.id,
+            &info.id,
             user_id,
-            info.title,
+            &info.title,
             sha256_b64url(&key),
-            info.start,
+            &info.start,
             now
         ],
     )?;
@@ -120,27 +121,25 @@ fn validate_page(page: u32, page_size: u32) -> Result<()> {
 }
 
 /// The user's keys that are not revoked, newest first.
-pub fn list_keys(
-    conn: &Connection,
-    user_id: &str,
-    page: u32,
-    page_size: u32,
-) -> Result<Page<KeyInfo>> {
+pub fn list_keys(conn: &Db, user_id: &str, page: u32, page_size: u32) -> Result<Page<KeyInfo>> {
     validate_page(page, page_size)?;
-    let total: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM api_keys WHERE user_id = ?1 AND revoked_at IS NULL",
-        [user_id],
-        |row| row.get(0),
-    )?;
+    let total: i64 = conn
+        .query_one(
+            "SELECT COUNT(*) FROM api_keys WHERE user_id = ?1 AND revoked_at IS NULL",
+            params![user_id],
+        )?
+        .get(0)?;
     let offset = i64::from(page - 1) * i64::from(page_size);
-    let mut stmt = conn.prepare(
-        "SELECT id, title, start, created_at, last_used_at FROM api_keys
-         WHERE user_id = ?1 AND revoked_at IS NULL
-         ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3",
-    )?;
-    let items = stmt
-        .query_map(params![user_id, page_size, offset], key_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let items = conn
+        .query(
+            "SELECT id, title, start, created_at, last_used_at FROM api_keys
+             WHERE user_id = ?1 AND revoked_at IS NULL
+             ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3",
+            params![user_id, page_size, offset],
+        )?
+        .iter()
+        .map(key_from_row)
+        .collect::<Result<_, _>>()?;
     Ok(Page {
         items,
         page,
@@ -149,19 +148,19 @@ pub fn list_keys(
     })
 }
 
-fn key_from_row(row: &Row) -> rusqlite::Result<KeyInfo> {
+fn key_from_row(row: &Row) -> Result<KeyInfo, DbError> {
     Ok(KeyInfo {
         id: row.get(0)?,
         title: row.get(1)?,
         start: row.get(2)?,
         created_at: iso8601(row.get(3)?),
-        last_used_at: row.get::<_, Option<i64>>(4)?.map(iso8601),
+        last_used_at: row.get::<Option<i64>>(4)?.map(iso8601),
     })
 }
 
 /// Revokes one of the user's keys. Another user's key and an unknown or
 /// already revoked id all give `API_KEY_NOT_FOUND`, so ids cannot be probed.
-pub fn revoke_key(conn: &Connection, clock: &dyn Clock, user_id: &str, key_id: &str) -> Result<()> {
+pub fn revoke_key(conn: &Db, clock: &dyn Clock, user_id: &str, key_id: &str) -> Result<()> {
     let changed = conn.execute(
         "UPDATE api_keys SET revoked_at = ?1
          WHERE id = ?2 AND user_id = ?3 AND revoked_at IS NULL",
@@ -175,7 +174,7 @@ pub fn revoke_key(conn: &Connection, clock: &dyn Clock, user_id: &str, key_id: &
 
 /// The user a key belongs to; records when it was used. Unknown, revoked
 /// and disabled-user keys all give `Error::InvalidApiKey`.
-pub fn authenticate_key(conn: &Connection, clock: &dyn Clock, plaintext: &str) -> Result<User> {
+pub fn authenticate_key(conn: &Db, clock: &dyn Clock, plaintext: &str) -> Result<User> {
     let invalid = || Error::InvalidApiKey;
     let plaintext = plaintext.trim();
     if !plaintext.starts_with(KEY_PREFIX) {
@@ -185,11 +184,10 @@ pub fn authenticate_key(conn: &Connection, clock: &dyn Clock, plaintext: &str) -
         "SELECT k.id, {USER_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id
          WHERE k.key_hash = ?1 AND k.revoked_at IS NULL"
     );
-    let found = conn
-        .query_row(&sql, [sha256_b64url(plaintext)], |row| {
-            Ok((row.get::<_, String>(0)?, user_from_row(row, 1)?))
-        })
-        .optional()?;
+    let found = match conn.query_opt(&sql, params![sha256_b64url(plaintext)])? {
+        Some(row) => Some((row.get::<String>(0)?, user_from_row(&row, 1)?)),
+        None => None,
+    };
     let (key_id, user) = found.filter(|(_, u)| !u.disabled).ok_or_else(invalid)?;
     conn.execute(
         "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",

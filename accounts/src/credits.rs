@@ -6,7 +6,8 @@
 //! any rolling hour. Guests are the server's business (its guest quota keys
 //! them by a hash of their IP), so this crate only charges users.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use crate::db::Db;
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, HOUR_MS, day_start_ms, iso8601, next_midnight_ms, secs_until};
@@ -78,35 +79,32 @@ struct UserUsage {
     credits: i64,
 }
 
-fn user_usage(conn: &Connection, user_id: &str, now: i64) -> Result<UserUsage> {
-    let free_used = conn.query_row(
-        "SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND kind = 'free' AND at >= ?2",
-        params![user_id, day_start_ms(now)],
-        |row| row.get(0),
-    )?;
-    let (hourly_used, oldest_in_hour) = conn.query_row(
+fn user_usage(conn: &Db, user_id: &str, now: i64) -> Result<UserUsage> {
+    let free_used = conn
+        .query_one(
+            "SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND kind = 'free' AND at >= ?2",
+            params![user_id, day_start_ms(now)],
+        )?
+        .get(0)?;
+    let hour = conn.query_one(
         "SELECT COUNT(*), MIN(at) FROM charges WHERE user_id = ?1 AND at > ?2",
         params![user_id, now - HOUR_MS],
-        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     Ok(UserUsage {
         free_used,
-        hourly_used,
-        oldest_in_hour,
+        hourly_used: hour.get(0)?,
+        oldest_in_hour: hour.get(1)?,
         credits: balance(conn, user_id)?,
     })
 }
 
 /// Purchased credits of a user (0 when never granted any).
-pub fn balance(conn: &Connection, user_id: &str) -> Result<i64> {
-    let credits = conn
-        .query_row(
-            "SELECT credits FROM credit_balances WHERE user_id = ?1",
-            [user_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    Ok(credits.unwrap_or(0))
+pub fn balance(conn: &Db, user_id: &str) -> Result<i64> {
+    let row = conn.query_opt(
+        "SELECT credits FROM credit_balances WHERE user_id = ?1",
+        params![user_id],
+    )?;
+    Ok(row.map(|r| r.get(0)).transpose()?.unwrap_or(0))
 }
 
 /// What the next search of a user would spend, or why it is refused.
@@ -133,27 +131,22 @@ fn decide(usage: &UserUsage, now: i64) -> Result<ChargeKind> {
 /// quota ([`Error::RateLimited`], [`Error::InsufficientCredits`], each
 /// with its wait). Passing it does not reserve anything: [`charge`]
 /// decides for good.
-pub fn pre_check(conn: &Connection, clock: &dyn Clock, user_id: &str) -> Result<()> {
+pub fn pre_check(conn: &Db, clock: &dyn Clock, user_id: &str) -> Result<()> {
     let now = clock.now_ms();
     decide(&user_usage(conn, user_id, now)?, now).map(drop)
 }
 
 /// Charges one successful search of `user_id`, re-checking every limit.
 ///
-/// The caller must open `tx` with `TransactionBehavior::Immediate` (SQLite
-/// `BEGIN IMMEDIATE`), insert its own search record in it and commit; the
-/// write lock taken at `BEGIN` is what makes concurrent charges see each
-/// other, so no credit is spent twice. On `Err`, roll back (drop `tx`).
-pub fn charge(
-    tx: &Transaction,
-    clock: &dyn Clock,
-    user_id: &str,
-    search_id: &str,
-) -> Result<Charge> {
+/// The caller must run this inside [`Db::write`] and insert its own search
+/// record in the same transaction: the write lock (SQLite) or serializable
+/// isolation (PostgreSQL) is what makes concurrent charges see each other,
+/// so no credit is spent twice. On `Err` the transaction is rolled back.
+pub fn charge(tx: &Db, clock: &dyn Clock, user_id: &str, search_id: &str) -> Result<Charge> {
     charge_user(tx, user_id, clock.now_ms(), search_id)
 }
 
-fn charge_user(conn: &Connection, user_id: &str, now: i64, search_id: &str) -> Result<Charge> {
+fn charge_user(conn: &Db, user_id: &str, now: i64, search_id: &str) -> Result<Charge> {
     let usage = user_usage(conn, user_id, now)?;
     let kind = decide(&usage, now)?;
     let mut credits = usage.credits;
@@ -173,27 +166,22 @@ fn charge_user(conn: &Connection, user_id: &str, now: i64, search_id: &str) -> R
 }
 
 /// Takes one purchased credit; the `credits > 0` guard keeps the balance at
-/// or above zero even if a caller forgot `BEGIN IMMEDIATE`.
-fn spend_credit(conn: &Connection, user_id: &str, now: i64) -> Result<i64> {
-    let left = conn
-        .query_row(
-            "UPDATE credit_balances SET credits = credits - 1, updated_at = ?2
-             WHERE user_id = ?1 AND credits > 0 RETURNING credits",
-            params![user_id, now],
-            |row| row.get(0),
-        )
-        .optional()?;
-    left.ok_or_else(|| Error::InsufficientCredits {
-        retry_after_secs: secs_until(now, next_midnight_ms(now)),
-    })
+/// or above zero even outside a write transaction.
+fn spend_credit(conn: &Db, user_id: &str, now: i64) -> Result<i64> {
+    let left = conn.query_opt(
+        "UPDATE credit_balances SET credits = credits - 1, updated_at = ?2
+         WHERE user_id = ?1 AND credits > 0 RETURNING credits",
+        params![user_id, now],
+    )?;
+    left.map(|r| r.get(0))
+        .transpose()?
+        .ok_or_else(|| Error::InsufficientCredits {
+            retry_after_secs: secs_until(now, next_midnight_ms(now)),
+        })
 }
 
 /// The numbers behind `GET /api/user/anime-credits`.
-pub fn credits_summary(
-    conn: &Connection,
-    clock: &dyn Clock,
-    user_id: &str,
-) -> Result<CreditsSummary> {
+pub fn credits_summary(conn: &Db, clock: &dyn Clock, user_id: &str) -> Result<CreditsSummary> {
     let now = clock.now_ms();
     let usage = user_usage(conn, user_id, now)?;
     let free_used = usage.free_used.min(FREE_DAILY_CREDITS);

@@ -2,7 +2,7 @@
 //! code or HTTP status. The server alone turns it into a response
 //! (`server/src/error.rs` holds the one code table).
 
-use std::path::PathBuf;
+use crate::db::{DbError, MigrationError};
 
 /// Everything an accounts call can refuse or fail with. Refusals (the
 /// caller asked for something it may not have) come first; faults (the
@@ -41,13 +41,9 @@ pub enum Error {
     #[error("too many attempts; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
-    #[error("cannot open database {path}: {source}")]
-    Open {
-        path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
     #[error("the system random number generator failed")]
     Random,
     #[error("corrupt accounts data: {0}")]
@@ -71,7 +67,7 @@ impl Error {
     pub fn is_fault(&self) -> bool {
         matches!(
             self,
-            Self::Db(_) | Self::Open { .. } | Self::Random | Self::Corrupt(_)
+            Self::Db(_) | Self::Migration(_) | Self::Random | Self::Corrupt(_)
         )
     }
 }

@@ -1,7 +1,8 @@
 //! Accounts for the scene search server: users, sessions, API keys, credits and quotas.
 //!
 //! No HTTP here: the server calls these functions from its extractors and
-//! handlers (inside `web::block`, as they use SQLite and PBKDF2). Failures
+//! handlers (inside `web::block`, as they block on the database and PBKDF2).
+//! The database is SQLite or PostgreSQL behind one interface ([`db`]). Failures
 //! are a typed [`Error`]; wire codes, statuses and client messages are the
 //! server's (`server/src/error.rs`).
 
@@ -27,7 +28,7 @@ pub use cookie::{
     COOKIE_NAME, SECURE_COOKIE_NAME, encoded_cookie_value, sign_cookie, verify_cookie,
 };
 pub use credits::{Charge, ChargeKind, CreditsSummary, charge, credits_summary, pre_check};
-pub use db::{migrate, open_connection};
+pub use db::{Db, DbError, Pool, Target, migrate_accounts};
 pub use error::{Error, Result};
 pub use limiter::RateLimiter;
 pub use password::PasswordPolicy;

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::db::{Db, DbError, Row};
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, DAY_MS, iso8601};
@@ -114,7 +115,7 @@ impl SessionRow {
 
 /// Inserts a new session for `user_id` and returns its token.
 pub(crate) fn create_session(
-    conn: &Connection,
+    conn: &Db,
     now: i64,
     user_id: &str,
     remember_me: bool,
@@ -141,14 +142,14 @@ pub(crate) fn create_session(
                                ip_address, user_agent, remember_me)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            row.id,
+            &row.id,
             sha256_b64url(token.as_str()),
-            row.user_id,
+            &row.user_id,
             row.expires_at,
             row.created_at,
             row.updated_at,
-            row.ip_address,
-            row.user_agent,
+            row.ip_address.as_deref(),
+            row.user_agent.as_deref(),
             row.remember_me
         ],
     )?;
@@ -159,11 +160,7 @@ pub(crate) fn create_session(
 /// The session and user behind `token`, or `None` when unknown, expired or the
 /// user is disabled. Slides a remembered session to now + 7 days once more
 /// than a day has passed since it was last extended.
-pub fn get_session(
-    conn: &Connection,
-    clock: &dyn Clock,
-    token: &str,
-) -> Result<Option<ActiveSession>> {
+pub fn get_session(conn: &Db, clock: &dyn Clock, token: &str) -> Result<Option<ActiveSession>> {
     if !looks_like_token(token) {
         return Ok(None);
     }
@@ -172,7 +169,7 @@ pub fn get_session(
         return Ok(None);
     };
     if row.expires_at <= now {
-        conn.execute("DELETE FROM sessions WHERE id = ?1", [&row.id])?;
+        conn.execute("DELETE FROM sessions WHERE id = ?1", params![&row.id])?;
         return Ok(None);
     }
     if user.disabled {
@@ -184,7 +181,7 @@ pub fn get_session(
         row.updated_at = now;
         conn.execute(
             "UPDATE sessions SET expires_at = ?1, updated_at = ?2 WHERE id = ?3",
-            params![row.expires_at, row.updated_at, row.id],
+            params![row.expires_at, row.updated_at, &row.id],
         )?;
     }
     Ok(Some(ActiveSession {
@@ -203,21 +200,19 @@ fn is_due_for_refresh(expires_at: i64, now: i64) -> bool {
     now - last_extended > SESSION_UPDATE_AGE_MS
 }
 
-fn load(conn: &Connection, token: &str) -> Result<Option<(SessionRow, User)>> {
+fn load(conn: &Db, token: &str) -> Result<Option<(SessionRow, User)>> {
     let sql = format!(
         "SELECT s.id, s.user_id, s.expires_at, s.created_at, s.updated_at, s.ip_address,
                 s.user_agent, s.remember_me, {USER_COLUMNS}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1"
     );
-    let found = conn
-        .query_row(&sql, [sha256_b64url(token)], |row| {
-            Ok((session_from_row(row)?, user_from_row(row, 8)?))
-        })
-        .optional()?;
-    Ok(found)
+    match conn.query_opt(&sql, params![sha256_b64url(token)])? {
+        Some(row) => Ok(Some((session_from_row(&row)?, user_from_row(&row, 8)?))),
+        None => Ok(None),
+    }
 }
 
-fn session_from_row(row: &Row) -> rusqlite::Result<SessionRow> {
+fn session_from_row(row: &Row) -> Result<SessionRow, DbError> {
     Ok(SessionRow {
         id: row.get(0)?,
         user_id: row.get(1)?,
@@ -232,23 +227,23 @@ fn session_from_row(row: &Row) -> rusqlite::Result<SessionRow> {
 
 /// Deletes the session behind `token`; true if there was one. Signing out
 /// without a session is not an error (better-auth answers 200 either way).
-pub fn sign_out(conn: &Connection, token: &str) -> Result<bool> {
+pub fn sign_out(conn: &Db, token: &str) -> Result<bool> {
     let deleted = conn.execute(
         "DELETE FROM sessions WHERE token_hash = ?1",
-        [sha256_b64url(token)],
+        params![sha256_b64url(token)],
     )?;
     Ok(deleted > 0)
 }
 
 /// Deletes every session of a user (used when disabling an account).
-pub fn delete_user_sessions(conn: &Connection, user_id: &str) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?)
+pub fn delete_user_sessions(conn: &Db, user_id: &str) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id])?)
 }
 
 /// Housekeeping: removes expired sessions; returns how many.
-pub fn prune_expired_sessions(conn: &Connection, clock: &dyn Clock) -> Result<usize> {
+pub fn prune_expired_sessions(conn: &Db, clock: &dyn Clock) -> Result<usize> {
     Ok(conn.execute(
         "DELETE FROM sessions WHERE expires_at <= ?1",
-        [clock.now_ms()],
+        params![clock.now_ms()],
     )?)
 }

@@ -1,7 +1,7 @@
 //! Users: input rules, sign-up and sign-in with email and password.
 
-use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension, Row, Transaction};
-use rusqlite::{TransactionBehavior, params};
+use crate::db::{Db, DbError, Row};
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, iso8601};
@@ -33,7 +33,7 @@ pub struct User {
 pub(crate) const USER_COLUMNS: &str =
     "u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at, u.disabled";
 
-pub(crate) fn user_from_row(row: &Row, at: usize) -> rusqlite::Result<User> {
+pub(crate) fn user_from_row(row: &Row, at: usize) -> Result<User, DbError> {
     Ok(User {
         id: row.get(at)?,
         name: row.get(at + 1)?,
@@ -118,7 +118,7 @@ fn validate_name(name: &str) -> Result<String> {
 /// Creates a user and its first session. A taken email is refused with 422
 /// even when two sign-ups race: the unique index decides.
 pub fn sign_up(
-    conn: &Connection,
+    conn: &Db,
     clock: &dyn Clock,
     policy: &PasswordPolicy,
     new: &NewUser,
@@ -129,22 +129,22 @@ pub fn sign_up(
     policy.validate(&new.password)?;
     let hash = policy.hash(&new.password)?;
     let now = clock.now_ms();
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let id = new_id()?;
-    insert_user(&tx, &id, &name, &email, new.image.as_deref(), &hash, now)?;
-    let (token, session) = create_session(&tx, now, &id, new.remember_me, client)?;
-    let user = user_by_id(&tx, &id)?
-        .ok_or_else(|| Error::Corrupt(format!("user {id} vanished while signing up")))?;
-    tx.commit()?;
-    Ok(SignedIn {
-        token,
-        user,
-        session,
+    conn.write(|tx| {
+        insert_user(tx, &id, &name, &email, new.image.as_deref(), &hash, now)?;
+        let (token, session) = create_session(tx, now, &id, new.remember_me, client)?;
+        let user = user_by_id(tx, &id)?
+            .ok_or_else(|| Error::Corrupt(format!("user {id} vanished while signing up")))?;
+        Ok(SignedIn {
+            token,
+            user,
+            session,
+        })
     })
 }
 
 fn insert_user(
-    tx: &Transaction,
+    tx: &Db,
     id: &str,
     name: &str,
     email: &str,
@@ -159,9 +159,7 @@ fn insert_user(
     );
     match inserted {
         Ok(_) => Ok(()),
-        Err(e) if e.sqlite_error_code() == Some(SqliteCode::ConstraintViolation) => {
-            Err(Error::UserAlreadyExists)
-        }
+        Err(e) if e.is_unique_violation() => Err(Error::UserAlreadyExists),
         Err(e) => Err(e.into()),
     }
 }
@@ -170,7 +168,7 @@ fn insert_user(
 /// password give the same refusal after the same amount of hashing. A disabled
 /// account is told so only after the right password.
 pub fn sign_in(
-    conn: &Connection,
+    conn: &Db,
     clock: &dyn Clock,
     policy: &PasswordPolicy,
     credentials: &Credentials,
@@ -200,7 +198,7 @@ pub fn sign_in(
 
 /// Re-hashes with the policy's iteration count once it has been raised.
 fn upgrade_hash(
-    conn: &Connection,
+    conn: &Db,
     clock: &dyn Clock,
     policy: &PasswordPolicy,
     user_id: &str,
@@ -216,31 +214,31 @@ fn upgrade_hash(
     Ok(())
 }
 
-fn user_with_hash(conn: &Connection, email: &str) -> Result<Option<(User, String)>> {
+fn user_with_hash(conn: &Db, email: &str) -> Result<Option<(User, String)>> {
     let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?1");
-    let found = conn
-        .query_row(&sql, [email], |row| {
-            Ok((user_from_row(row, 0)?, row.get(8)?))
-        })
-        .optional()?;
-    Ok(found)
+    match conn.query_opt(&sql, params![email])? {
+        Some(row) => Ok(Some((user_from_row(&row, 0)?, row.get(8)?))),
+        None => Ok(None),
+    }
 }
 
 /// A user by id.
-pub fn user_by_id(conn: &Connection, id: &str) -> Result<Option<User>> {
+pub fn user_by_id(conn: &Db, id: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1");
-    Ok(conn
-        .query_row(&sql, [id], |row| user_from_row(row, 0))
-        .optional()?)
+    match conn.query_opt(&sql, params![id])? {
+        Some(row) => Ok(Some(user_from_row(&row, 0)?)),
+        None => Ok(None),
+    }
 }
 
 /// A user by email (normalised first); `Error::UserNotFound` when there is none.
-pub fn user_by_email(conn: &Connection, email: &str) -> Result<User> {
+pub fn user_by_email(conn: &Db, email: &str) -> Result<User> {
     let email = normalize_email(email)?;
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?1");
-    conn.query_row(&sql, [&email], |row| user_from_row(row, 0))
-        .optional()?
-        .ok_or(Error::UserNotFound { email })
+    match conn.query_opt(&sql, params![&email])? {
+        Some(row) => Ok(user_from_row(&row, 0)?),
+        None => Err(Error::UserNotFound { email }),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use crate::clock::SystemClock;
 use crate::config::{Command, CreditsCommand, DatabaseArg, UsersCommand};
 use crate::store::Store;
+use accounts::db::Target;
 use anyhow::Context;
 use std::io::Write;
 
@@ -53,14 +54,15 @@ pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// An existing database only: a mistyped path must not create a new one.
 fn open(db: &DatabaseArg) -> anyhow::Result<Store> {
-    let path = &db.database;
-    anyhow::ensure!(path.is_file(), "{}: no database here", path.display());
-    let ours = Store::is_server_database(path)
-        .with_context(|| format!("{}: cannot read it as a database", path.display()))?;
+    let target = &db.database;
+    if let Target::Sqlite(path) = target {
+        anyhow::ensure!(path.is_file(), "{}: no database here", path.display());
+    }
+    let ours = Store::is_server_database(target)
+        .with_context(|| format!("{target}: cannot read it as a database"))?;
     anyhow::ensure!(
         ours,
-        "{}: not this server's database (it has none of the server's tables); nothing was changed",
-        path.display()
+        "{target}: not this server's database (it has none of the server's tables); nothing was changed"
     );
-    Store::open(path, 1).with_context(|| format!("{}: cannot open", path.display()))
+    Store::open(target, 1).with_context(|| format!("{target}: cannot open"))
 }

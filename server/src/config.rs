@@ -5,6 +5,7 @@ mod commands;
 
 pub use commands::{Command, CreditsCommand, DatabaseArg, UsersCommand};
 
+use accounts::db::Target;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,9 +35,12 @@ pub struct Args {
     /// Index file written by `indexer build`; reloaded when replaced.
     #[arg(long, env = "SERVER_INDEX", default_value = "data/index.bin")]
     pub index: PathBuf,
-    /// SQLite database; created with its schema on first start.
-    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db")]
-    pub database: PathBuf,
+    /// The database: an SQLite file (created with its schema on first
+    /// start), or a `postgres://user:password@host/db` URL shared by
+    /// several replicas (docs/deploying.md).
+    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db",
+          value_parser = parse_database, hide_env_values = true)]
+    pub database: Target,
     /// Address to listen on.
     #[arg(long, env = "SERVER_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -124,7 +128,7 @@ pub struct Args {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub index: PathBuf,
-    pub database: PathBuf,
+    pub database: Target,
     pub listen: SocketAddr,
     pub metrics_listen: Option<SocketAddr>,
     pub secret: Option<String>,
@@ -236,6 +240,8 @@ impl Config {
     }
 
     /// A configuration for tests: files under `dir`, defaults elsewhere.
+    /// `TEST_DATABASE_URL`, when set, names the database instead (see
+    /// `testkit::database`).
     pub fn for_dir(dir: &std::path::Path) -> Config {
         let index = dir.join("index.bin");
         let database = dir.join("server.db");
@@ -302,4 +308,12 @@ pub enum ParseError {
     Clap(#[from] clap::Error),
     #[error(transparent)]
     Invalid(#[from] ConfigError),
+}
+
+/// `--database`: a `postgres://` URL or an SQLite path.
+pub fn parse_database(s: &str) -> Result<Target, String> {
+    if s.trim().is_empty() {
+        return Err("give an SQLite file path or a postgres:// URL".into());
+    }
+    Ok(Target::parse(s))
 }

@@ -236,7 +236,7 @@ impl From<accounts::Error> for ApiError {
                 ErrorCode::TooManyRequests,
                 "Too many requests. Please try again later.".to_owned(),
             ),
-            A::Db(_) | A::Open { .. } | A::Corrupt(_) => {
+            A::Db(_) | A::Migration(_) | A::Corrupt(_) => {
                 crate::metrics::DATABASE_ERRORS.inc();
                 return ApiError::internal(e);
             }

@@ -117,7 +117,7 @@ fn announce(config: &Config, state: &AppState, addrs: Vec<std::net::SocketAddr>)
         None => "off (--no-guest-quota)".into(),
     };
     tracing::info!(
-        database = %config.database.display(),
+        database = %config.database,
         index = %config.index.display(),
         guest_quota = %quota,
         poll = ?config.index_poll,

@@ -16,6 +16,7 @@
 //! Everything is a pure function of the seed; only the encoded bytes depend on the ffmpeg build.
 
 pub mod clips;
+pub mod database;
 pub mod distort;
 pub mod episode;
 mod error;

@@ -147,7 +147,9 @@ fn default_iterations_are_at_least_600k_and_recorded_in_the_hash() {
     env.sign_up("ann@example.com");
     let stored: String = env
         .conn
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .query_one("SELECT password_hash FROM users", accounts::params![])
+        .unwrap()
+        .get(0)
         .unwrap();
     let parsed = PasswordHash::parse(&stored).unwrap();
     assert_eq!(parsed.iterations.get(), 1_000);
@@ -163,7 +165,9 @@ fn raising_the_iteration_count_rehashes_on_sign_in() {
     try_sign_in(&env, "ann@example.com", PASSWORD).unwrap();
     let stored: String = env
         .conn
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .query_one("SELECT password_hash FROM users", accounts::params![])
+        .unwrap()
+        .get(0)
         .unwrap();
     assert!(stored.starts_with("pbkdf2-sha256$2000$"), "{stored}");
     try_sign_in(&env, "ann@example.com", PASSWORD).unwrap();

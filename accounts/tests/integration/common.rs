@@ -1,22 +1,24 @@
 //! Shared fixtures: a migrated database in a tempdir, a manual clock and a fast password policy.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use accounts::db::Engine;
 use accounts::{
-    ClientInfo, ManualClock, NewUser, PasswordPolicy, SignedIn, migrate, open_connection,
+    ClientInfo, Db, ManualClock, NewUser, PasswordPolicy, SignedIn, Target, migrate_accounts,
+    params,
 };
-use rusqlite::Connection;
 use tempfile::TempDir;
 
 /// 2026-03-10T12:00:00.000Z.
 pub const T0: i64 = 1_773_144_000_000;
 pub const PASSWORD: &str = "correct horse battery";
 
+/// One test's database: an SQLite file, or a PostgreSQL schema when the
+/// suite runs with `TEST_DATABASE=postgres` (testkit::database).
 pub struct Env {
     _dir: TempDir,
-    pub path: PathBuf,
-    pub conn: Connection,
+    pub target: Target,
+    pub conn: Db,
     pub clock: Arc<ManualClock>,
     pub policy: PasswordPolicy,
 }
@@ -24,20 +26,24 @@ pub struct Env {
 impl Env {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("accounts.sqlite");
-        let conn = open_connection(&path).unwrap();
-        migrate(&conn).unwrap();
+        let target = Target::parse(&testkit::database::fresh(dir.path()));
+        let conn = Db::open(&target).unwrap();
+        migrate_accounts(&conn).unwrap();
         Self {
             _dir: dir,
-            path,
+            target,
             conn,
             clock: Arc::new(ManualClock::new(T0)),
             policy: PasswordPolicy::with_iterations(1_000),
         }
     }
 
-    pub fn connect(&self) -> Connection {
-        open_connection(&self.path).unwrap()
+    pub fn connect(&self) -> Db {
+        Db::open(&self.target).unwrap()
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.target.engine()
     }
 
     pub fn sign_up(&self, email: &str) -> SignedIn {
@@ -55,7 +61,7 @@ impl Env {
     }
 
     pub fn count(&self, sql: &str) -> i64 {
-        self.conn.query_row(sql, [], |row| row.get(0)).unwrap()
+        self.conn.query_one(sql, params![]).unwrap().get(0).unwrap()
     }
 }
 

@@ -2,10 +2,10 @@
 
 use std::sync::Barrier;
 
+use accounts::Db;
 use accounts::clock::HOUR_MS;
 use accounts::credits::balance;
 use accounts::{ChargeKind, Clock, Error, charge, credits_summary, grant_credits, pre_check};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::common::{Env, T0, keys};
 
@@ -14,12 +14,10 @@ fn user_caller(env: &Env, email: &str) -> String {
 }
 
 /// What the server does for one search: check, search, then charge and
-/// record the search in one `BEGIN IMMEDIATE` transaction.
-fn search(conn: &Connection, clock: &dyn Clock, caller: &str) -> accounts::Result<ChargeKind> {
+/// record the search in one write transaction.
+fn search(conn: &Db, clock: &dyn Clock, caller: &str) -> accounts::Result<ChargeKind> {
     pre_check(conn, clock, caller)?;
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let charged = charge(&tx, clock, caller, "search-id")?;
-    tx.commit()?;
+    let charged = conn.write(|tx| charge(tx, clock, caller, "search-id"))?;
     Ok(charged.kind)
 }
 
@@ -58,10 +56,11 @@ fn ten_free_searches_then_no_credits_until_credits_are_bought() {
 fn a_rolled_back_search_is_not_charged() {
     let env = Env::new();
     let caller = user_caller(&env, "ann@example.com");
-    {
-        let tx = Transaction::new_unchecked(&env.conn, TransactionBehavior::Immediate).unwrap();
-        charge(&tx, env.clock.as_ref(), &caller, "failed").unwrap();
-    }
+    let failed: accounts::Result<()> = env.conn.write(|tx| {
+        charge(tx, env.clock.as_ref(), &caller, "failed").unwrap();
+        Err(Error::Corrupt("the search failed after the charge".into()))
+    });
+    assert!(failed.is_err());
     let user_id = &caller;
     let summary = credits_summary(&env.conn, env.clock.as_ref(), user_id).unwrap();
     assert_eq!(summary.free_daily.used, 0);
@@ -158,7 +157,7 @@ fn fifty_concurrent_charges_spend_exactly_ten_credits() {
         search(&env.conn, env.clock.as_ref(), &caller).unwrap();
     }
     grant_credits(&env.conn, env.clock.as_ref(), "ann@example.com", 10).unwrap();
-    let conns: Vec<Connection> = (0..50).map(|_| env.connect()).collect();
+    let conns: Vec<Db> = (0..50).map(|_| env.connect()).collect();
     let barrier = Barrier::new(50);
     let results: Vec<accounts::Result<ChargeKind>> = std::thread::scope(|s| {
         let handles: Vec<_> = conns

@@ -6,7 +6,7 @@ use accounts::Error;
 
 #[test]
 fn database_faults_are_faults_not_refusals() {
-    let err = Error::from(rusqlite::Error::InvalidQuery);
+    let err = Error::from(accounts::DbError::NoRow);
     assert!(err.is_fault());
     assert_eq!(err.retry_after_secs(), None);
     assert!(!Error::InvalidApiKey.is_fault());

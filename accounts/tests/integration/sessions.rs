@@ -168,15 +168,20 @@ fn tampered_cookies_are_rejected() {
 #[test]
 fn migrate_is_versioned_and_idempotent() {
     let env = Env::new();
-    accounts::migrate(&env.conn).unwrap();
-    accounts::migrate(&env.connect()).unwrap();
+    accounts::migrate_accounts(&env.conn).unwrap();
+    accounts::migrate_accounts(&env.connect()).unwrap();
     let rows = env.count("SELECT COUNT(*) FROM schema_migrations WHERE component = 'accounts'");
     assert_eq!(rows, 1);
-    assert_eq!(accounts::db::schema_version(&env.conn).unwrap(), 1);
-    let mode: String = env
-        .conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-    assert_eq!(env.count("PRAGMA foreign_keys"), 1);
+    let version = accounts::db::schema_version(&env.conn, accounts::db::COMPONENT).unwrap();
+    assert_eq!(version, 1);
+    if env.engine() == accounts::db::Engine::Sqlite {
+        let mode: String = env
+            .conn
+            .query_one("PRAGMA journal_mode", accounts::params![])
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(env.count("PRAGMA foreign_keys"), 1);
+    }
 }

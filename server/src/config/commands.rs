@@ -2,7 +2,6 @@
 //! clap parses them; `admin.rs` runs them.
 
 use clap::Subcommand;
-use std::path::PathBuf;
 
 /// Operator commands, run on the server host against the database.
 #[derive(Debug, Subcommand)]
@@ -61,7 +60,9 @@ pub enum UsersCommand {
 /// The database an operator command works on.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DatabaseArg {
-    /// SQLite database of the server (must exist).
-    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db")]
-    pub database: PathBuf,
+    /// The server's database (must exist): an SQLite file or a
+    /// `postgres://` URL.
+    #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db",
+          value_parser = super::parse_database, hide_env_values = true)]
+    pub database: accounts::db::Target,
 }

@@ -97,7 +97,7 @@ fn accounts_errors_map_to_their_code_status_and_message() {
             "Too many requests. Please try again later.",
         ),
         (
-            A::from(rusqlite::Error::InvalidQuery),
+            A::from(accounts::DbError::NoRow),
             "INTERNAL_ERROR",
             500,
             "internal error; see the server log",

@@ -37,7 +37,7 @@ pub async fn confirm(
     };
     let store = state.store.clone();
     let id = search_id.clone();
-    web::block(move || searches::confirm(&mut store.get(), &id, &caller, c))
+    web::block(move || searches::confirm(&store.get(), &id, &caller, c))
         .await?
         .map_err(confirm_error)?;
     Ok(HttpResponse::Ok().json(json!({

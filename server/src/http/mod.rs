@@ -79,8 +79,7 @@ impl AppState {
     /// index if it is there. `clock` is the system clock in `main`.
     pub fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, StoreError> {
         let store = Store::open(&config.database, config.workers + 2)?;
-        let secret =
-            crate::store::load_or_create_secret(&mut store.get(), config.secret.as_deref())?;
+        let secret = crate::store::load_or_create_secret(&store.get(), config.secret.as_deref())?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let index = Arc::new(IndexHolder::open(&config.index));
         let previews = open_previews(config, &secret)?;
@@ -201,7 +200,7 @@ pub fn create_app(
 pub(crate) async fn accounts_db<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&rusqlite::Connection, &dyn Clock) -> accounts::Result<T> + Send + 'static,
+    F: FnOnce(&accounts::Db, &dyn Clock) -> accounts::Result<T> + Send + 'static,
 {
     let (store, clock) = (state.store.clone(), state.clock.clone());
     Ok(web::block(move || f(&store.get(), clock.as_ref())).await??)

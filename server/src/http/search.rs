@@ -232,11 +232,9 @@ async fn run_search(
 async fn record(state: &AppState, search: &NewSearch, caller: Caller) -> Result<(), ApiError> {
     let (store, policy, search) = (state.store.clone(), state.quota, search.clone());
     let clock = state.clock.clone();
-    web::block(move || {
-        searches::record(&mut store.get(), &search, &caller, &policy, clock.as_ref())
-    })
-    .await?
-    .map_err(charge_error)
+    web::block(move || searches::record(&store.get(), &search, &caller, &policy, clock.as_ref()))
+        .await?
+        .map_err(charge_error)
 }
 
 fn charge_error(e: ChargeError) -> ApiError {

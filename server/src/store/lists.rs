@@ -2,7 +2,8 @@
 //! searches and the most found anime. They never read caller columns.
 
 use super::StoreError;
-use rusqlite::{Connection, params};
+use accounts::db::Db;
+use accounts::params;
 use serde::Serialize;
 use shared::AnimeRef;
 
@@ -20,25 +21,19 @@ pub struct RecentSearch {
 
 /// The most recently confirmed public searches, newest first, showing the
 /// result the caller confirmed.
-pub fn recent(conn: &Connection, limit: u32, offset: u64) -> Result<Vec<RecentSearch>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn recent(conn: &Db, limit: u32, offset: u64) -> Result<Vec<RecentSearch>, StoreError> {
+    let rows = conn.query(
         "SELECT id, results, confirmed_index, confirmed_at FROM searches
          WHERE public = 1 AND confirmed_at IS NOT NULL
          ORDER BY confirmed_at DESC, id LIMIT ?1 OFFSET ?2",
+        params![limit, offset],
     )?;
-    let rows = stmt.query_map(params![limit, offset as i64], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, results, index, confirmed_at) = row?;
-        recent_item(id, &results, index as usize, confirmed_at)
-    })
-    .collect()
+    rows.iter()
+        .map(|r| {
+            let index: i64 = r.get(2)?;
+            recent_item(r.get(0)?, &r.get::<String>(1)?, index as usize, r.get(3)?)
+        })
+        .collect()
 }
 
 fn recent_item(
@@ -95,35 +90,26 @@ pub const CONFIDENT_SIMILARITY: f64 = 0.9;
 /// Anime ranked by how many searches found them, most first. Title and
 /// flags come from the latest such search (SQLite takes bare columns from
 /// the row that holds the `MAX`).
-pub fn rankings(conn: &Connection, q: RankingQuery) -> Result<Vec<Ranked>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT top_anime_id, COUNT(*) AS n, MAX(created_at), top_title, top_anilist_id,
-                top_is_adult
+pub fn rankings(conn: &Db, q: RankingQuery) -> Result<Vec<Ranked>, StoreError> {
+    let rows = conn.query(
+        "SELECT top_anime_id, COUNT(*) AS n, MAX(top_title), MAX(top_anilist_id),
+                MAX(top_is_adult)
          FROM searches
-         WHERE top_similarity >= ?1 AND created_at >= ?2 AND (?3 OR top_is_adult = 0)
+         WHERE top_similarity >= ?1 AND created_at >= ?2 AND (?3 = 1 OR top_is_adult = 0)
          GROUP BY top_anime_id ORDER BY n DESC, top_anime_id LIMIT ?4",
-    )?;
-    let rows = stmt.query_map(
         params![CONFIDENT_SIMILARITY, q.since_ms, q.include_adult, q.limit],
-        |r| {
-            Ok((
-                AnimeRef {
-                    id: r.get(0)?,
-                    title: r.get(3)?,
-                    anilist_id: r.get(4)?,
-                    is_adult: r.get(5)?,
-                },
-                r.get::<_, i64>(1)?,
-            ))
-        },
     )?;
     let mut out = Vec::new();
-    for (i, row) in rows.enumerate() {
-        let (anime, n) = row?;
+    for (i, r) in rows.iter().enumerate() {
         out.push(Ranked {
             rank: i as u32 + 1,
-            anime,
-            searches: n as u64,
+            anime: AnimeRef {
+                id: r.get(0)?,
+                title: r.get(2)?,
+                anilist_id: r.get(3)?,
+                is_adult: r.get(4)?,
+            },
+            searches: r.get(1)?,
         });
     }
     Ok(out)

@@ -1,30 +1,30 @@
-//! The SQLite store the server shares with the `accounts` crate: one file,
-//! opened through a small pool, schema kept by versioned migrations. Knows
-//! nothing about HTTP; callers run it inside `web::block`.
+//! The server's tables (settings, the search log, guest usage, the public
+//! lists) in the database it shares with the `accounts` crate, SQLite or
+//! PostgreSQL through `accounts::db`. Knows nothing about HTTP; callers run
+//! it inside `web::block`.
 
 pub mod lists;
-mod migrate;
 mod pool;
 pub mod presence;
 pub mod quota;
 pub mod searches;
 mod settings;
 
-pub use migrate::{Migration, migrate};
 pub use pool::{PooledConnection, Store};
 pub use settings::load_or_create_secret;
 
+use accounts::db::{DbError, Migration, MigrationError};
 use std::path::PathBuf;
 
 /// Why the store failed. Every variant is a server-side problem: bad
 /// client input is checked before the store is reached.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path}: cannot open the database: {source}")]
+    #[error("{target}: cannot open the database: {source}")]
     Open {
-        path: PathBuf,
+        target: String,
         #[source]
-        source: rusqlite::Error,
+        source: DbError,
     },
     #[error("{path}: cannot create its folder: {source}")]
     CreateDir {
@@ -43,19 +43,15 @@ pub enum StoreError {
     )]
     Lost { path: PathBuf, marker: PathBuf },
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("database: migration {component} v{version} failed: {source}")]
-    Migration {
-        component: String,
-        version: i64,
-        #[source]
-        source: rusqlite::Error,
-    },
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
     #[error("database: stored value {what} is malformed: {why}")]
     Malformed { what: &'static str, why: String },
 }
 
-/// The migrations of the component "server".
+/// The migrations of the component "server", in the common dialect
+/// (`accounts::db::dialect`).
 pub const SERVER_MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
     sql: include_str!("sql/server_v1.sql"),

@@ -1,162 +1,129 @@
-//! A small, fixed pool of SQLite connections.
-//!
-//! Why a pool rather than one `Mutex<Connection>`: in WAL mode readers do
-//! not block the writer, so the public lists can be read while a search is
-//! being logged; SQLite itself serialises writers (`BEGIN IMMEDIATE` plus a
-//! busy timeout). Why not a connection per request: each open re-reads the
-//! schema and re-runs the pragmas. A handful of connections covers the
-//! workers' blocking threads; a caller waits when all are in use.
+//! Opening the database the server shares with the `accounts` crate, on
+//! either engine: the pool of connections, both components' migrations,
+//! and, for an SQLite file, the guards of `presence` (never start afresh
+//! where a database used to be; notice the file deleted under us).
 
-use super::{Migration, SERVER_MIGRATIONS, StoreError, migrate, presence};
-use rusqlite::Connection;
-use std::ops::{Deref, DerefMut};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
-
-/// How long a writer waits for another writer before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+use super::{SERVER_MIGRATIONS, StoreError, presence};
+use accounts::db::{self, Db, Pool, PooledDb, Target};
+use std::path::Path;
 
 /// The database: cheap to clone, shared by every worker.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    path: PathBuf,
-    /// The file opened, to notice it deleted or replaced.
-    opened: presence::FileId,
-    idle: Mutex<Vec<Connection>>,
-    returned: Condvar,
+    pool: Pool,
+    /// The SQLite file opened, to notice it deleted or replaced.
+    opened: Option<presence::FileId>,
 }
 
 /// A connection borrowed from the pool; goes back when dropped.
-pub struct PooledConnection {
-    conn: Option<Connection>,
-    inner: Arc<Inner>,
-}
+pub type PooledConnection = PooledDb;
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, applies the
-    /// server's migrations, then the accounts' ones, and opens `size`
-    /// connections. A missing database is created only where none was
-    /// before (see `presence`).
-    pub fn open(path: &Path, size: usize) -> Result<Store, StoreError> {
-        create_parent(path)?;
-        presence::refuse_if_lost(path)?;
-        create_private(path)?;
-        let mut first = open_connection(path)?;
-        migrate(&mut first, "server", SERVER_MIGRATIONS)?;
-        migrate(&mut first, accounts::db::COMPONENT, &accounts_migrations())?;
-        presence::mark(path)?;
-        let opened = presence::FileId::of(path).map_err(|source| StoreError::CreateFile {
-            path: path.to_path_buf(),
+    /// Opens (creating if needed) the database, applies the server's
+    /// migrations, then the accounts' ones, and opens `size` connections.
+    /// A missing SQLite file is created only where none was before.
+    pub fn open(target: &Target, size: usize) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            target: target.to_string(),
             source,
-        })?;
-        let mut idle = vec![first];
-        for _ in 1..size.max(1) {
-            idle.push(open_connection(path)?);
-        }
-        let inner = Inner {
-            path: path.to_path_buf(),
-            opened,
-            idle: Mutex::new(idle),
-            returned: Condvar::new(),
         };
-        Ok(Store {
-            inner: Arc::new(inner),
-        })
+        if let Target::Sqlite(path) = target {
+            create_parent(path)?;
+            presence::refuse_if_lost(path)?;
+            create_private(path)?;
+        }
+        let first = Db::open(target).map_err(open_err)?;
+        db::migrate(&first, "server", SERVER_MIGRATIONS)?;
+        db::migrate(&first, db::COMPONENT, db::MIGRATIONS)?;
+        let opened = match target {
+            Target::Sqlite(path) => Some(sqlite_file_id(path)?),
+            Target::Postgres(_) => None,
+        };
+        let pool = Pool::new(target.clone(), first, size).map_err(open_err)?;
+        Ok(Store { pool, opened })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    pub fn target(&self) -> &Target {
+        self.pool.target()
     }
 
-    /// What is wrong with the database file now (deleted, replaced, not
-    /// writable, disk full), or `None`.
+    /// What is wrong with the database now (an SQLite file deleted,
+    /// replaced, not writable or on a full disk; a PostgreSQL server that
+    /// does not answer), or `None`. Blocking.
     pub fn problem(&self) -> Option<String> {
-        presence::problem(&self.inner.path, self.inner.opened)
+        match (self.target(), self.opened) {
+            (Target::Sqlite(path), Some(opened)) => presence::problem(path, opened),
+            _ => match self.get().query_one("SELECT 1", accounts::params![]) {
+                Ok(_) => None,
+                Err(e) => Some(format!("the database does not answer: {e}")),
+            },
+        }
     }
 
-    /// Whether `path` is a database this server made (it has the server's
-    /// migrations), checked read-only so that nothing is written to a file
-    /// that turns out to be someone else's.
-    pub fn is_server_database(path: &Path) -> Result<bool, StoreError> {
-        use rusqlite::OpenFlags;
-        let open = |source| StoreError::Open {
-            path: path.to_path_buf(),
+    /// Whether `target` is a database this server made (it has the server's
+    /// migrations). An SQLite file is checked read-only, so that nothing is
+    /// written to a file that turns out to be someone else's.
+    pub fn is_server_database(target: &Target) -> Result<bool, StoreError> {
+        let open_err = |source| StoreError::Open {
+            target: target.to_string(),
             source,
         };
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(open)?;
-        let has_migrations: bool = conn
-            .query_row(
-                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(open)?;
-        if !has_migrations {
-            return Ok(false);
-        }
-        conn.query_row(
-            "SELECT count(*) > 0 FROM schema_migrations WHERE component = 'server'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(open)
+        let found = match target {
+            Target::Sqlite(path) => sqlite_has_server_tables(path).map_err(db::DbError::from),
+            Target::Postgres(_) => Db::open(target).and_then(|db| postgres_has_server_tables(&db)),
+        };
+        found.map_err(open_err)
     }
 
     /// Borrows a connection, waiting for one if all are in use. Blocking:
     /// call from `web::block` or another blocking thread.
     pub fn get(&self) -> PooledConnection {
-        let mut idle = self.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            if let Some(conn) = idle.pop() {
-                return PooledConnection {
-                    conn: Some(conn),
-                    inner: self.inner.clone(),
-                };
-            }
-            idle = self
-                .inner
-                .returned
-                .wait(idle)
-                .unwrap_or_else(|p| p.into_inner());
-        }
+        self.pool.get()
     }
 }
 
-impl Drop for PooledConnection {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            let mut idle = self.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
-            idle.push(conn);
-            self.inner.returned.notify_one();
-        }
+fn sqlite_has_server_tables(path: &Path) -> rusqlite::Result<bool> {
+    use rusqlite::{Connection, OpenFlags};
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let has_migrations: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_migrations {
+        return Ok(false);
     }
+    conn.query_row(
+        "SELECT count(*) > 0 FROM schema_migrations WHERE component = 'server'",
+        [],
+        |r| r.get(0),
+    )
 }
 
-impl Deref for PooledConnection {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn.as_ref().expect("connection present until drop")
+fn postgres_has_server_tables(db: &Db) -> Result<bool, db::DbError> {
+    let has_migrations: bool = db
+        .query_one(
+            "SELECT COUNT(*) FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+            accounts::params![],
+        )?
+        .get(0)?;
+    if !has_migrations {
+        return Ok(false);
     }
+    db.query_one(
+        "SELECT COUNT(*) FROM schema_migrations WHERE component = 'server'",
+        accounts::params![],
+    )?
+    .get(0)
 }
 
-impl DerefMut for PooledConnection {
-    fn deref_mut(&mut self) -> &mut Connection {
-        self.conn.as_mut().expect("connection present until drop")
-    }
-}
-
-/// The accounts crate's schema steps, run by the same runner as ours.
-fn accounts_migrations() -> Vec<Migration> {
-    accounts::db::MIGRATIONS
-        .iter()
-        .map(|&(version, sql)| Migration { version, sql })
-        .collect()
+fn sqlite_file_id(path: &Path) -> Result<presence::FileId, StoreError> {
+    presence::mark(path)?;
+    presence::FileId::of(path).map_err(|source| StoreError::CreateFile {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn create_parent(path: &Path) -> Result<(), StoreError> {
@@ -189,21 +156,4 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
             source,
         }),
     }
-}
-
-/// Opens one connection with the pragmas every connection needs.
-fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    let open = |source| StoreError::Open {
-        path: path.to_path_buf(),
-        source,
-    };
-    let conn = Connection::open(path).map_err(open)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(open)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(open)?;
-    conn.pragma_update(None, "foreign_keys", "ON")
-        .map_err(open)?;
-    Ok(conn)
 }

@@ -6,7 +6,8 @@
 use super::StoreError;
 use crate::caller::{Caller, IpHash};
 use crate::clock::{self, Clock};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use accounts::db::{Db, DbError};
+use accounts::params;
 
 /// The limits in force, from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +33,8 @@ pub enum ChargeError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for ChargeError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<DbError> for ChargeError {
+    fn from(e: DbError) -> Self {
         ChargeError::Store(e.into())
     }
 }
@@ -58,7 +59,7 @@ impl Allowance {
 
 /// The caller's [`Allowance`] now.
 pub fn allowance(
-    conn: &Connection,
+    conn: &Db,
     caller: &Caller,
     policy: &QuotaPolicy,
     clock: &dyn Clock,
@@ -91,7 +92,7 @@ pub fn allowance(
 /// the costly search so an exhausted caller costs no CPU. Not a guarantee;
 /// `charge` decides, inside the transaction.
 pub fn check(
-    conn: &Connection,
+    conn: &Db,
     caller: &Caller,
     policy: &QuotaPolicy,
     clock: &dyn Clock,
@@ -106,7 +107,7 @@ pub fn check(
 /// transaction that records the search, so that concurrent searches are
 /// serialised and can never exceed a quota.
 pub fn charge(
-    tx: &Transaction,
+    tx: &Db,
     caller: &Caller,
     policy: &QuotaPolicy,
     clock: &dyn Clock,
@@ -122,7 +123,7 @@ pub fn charge(
             guest_allowed(tx, ip_hash, policy, now_ms)?;
             tx.execute(
                 "INSERT INTO guest_usage (ip_hash, day, count) VALUES (?1, ?2, 1)
-                 ON CONFLICT (ip_hash, day) DO UPDATE SET count = count + 1",
+                 ON CONFLICT (ip_hash, day) DO UPDATE SET count = guest_usage.count + 1",
                 params![&ip_hash.0[..], clock::utc_day(now_ms)],
             )?;
             Ok(())
@@ -131,7 +132,7 @@ pub fn charge(
 }
 
 fn guest_allowed(
-    conn: &Connection,
+    conn: &Db,
     ip_hash: &IpHash,
     policy: &QuotaPolicy,
     now_ms: i64,
@@ -150,12 +151,10 @@ fn guest_allowed(
     Ok(())
 }
 
-fn guest_used(conn: &Connection, ip_hash: &IpHash, day: i64) -> Result<u32, rusqlite::Error> {
-    conn.query_row(
+fn guest_used(conn: &Db, ip_hash: &IpHash, day: i64) -> Result<u32, DbError> {
+    let row = conn.query_opt(
         "SELECT count FROM guest_usage WHERE ip_hash = ?1 AND day = ?2",
         params![&ip_hash.0[..], day],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(|c| c.unwrap_or(0))
+    )?;
+    Ok(row.map(|r| r.get(0)).transpose()?.unwrap_or(0))
 }

@@ -5,7 +5,8 @@ use super::StoreError;
 use super::quota::{self, ChargeError, QuotaPolicy};
 use crate::caller::Caller;
 use crate::clock::Clock;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use accounts::db::{Db, DbError};
+use accounts::params;
 use shared::SearchHit;
 
 /// A search about to be logged.
@@ -20,20 +21,20 @@ pub struct NewSearch {
 /// Charges `caller` and logs `search` in one `BEGIN IMMEDIATE` transaction:
 /// either both happen or neither, and concurrent searches queue here.
 pub fn record(
-    conn: &mut Connection,
+    conn: &Db,
     search: &NewSearch,
     caller: &Caller,
     policy: &QuotaPolicy,
     clock: &dyn Clock,
 ) -> Result<(), ChargeError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    quota::charge(&tx, caller, policy, clock, &search.id)?;
-    insert(&tx, search, caller)?;
-    tx.commit()?;
-    Ok(())
+    conn.write(|tx| {
+        quota::charge(tx, caller, policy, clock, &search.id)?;
+        insert(tx, search, caller)?;
+        Ok(())
+    })
 }
 
-fn insert(conn: &Connection, s: &NewSearch, caller: &Caller) -> Result<(), StoreError> {
+fn insert(conn: &Db, s: &NewSearch, caller: &Caller) -> Result<(), StoreError> {
     let results = serde_json::to_string(&s.results).map_err(|e| StoreError::Malformed {
         what: "search results",
         why: e.to_string(),
@@ -46,12 +47,12 @@ fn insert(conn: &Connection, s: &NewSearch, caller: &Caller) -> Result<(), Store
              top_at, top_similarity)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
-            s.id,
+            &s.id,
             s.created_at,
             kind,
             ip_hash,
             user_id,
-            s.frame_count as i64,
+            s.frame_count,
             results,
             top.map(|h| h.anime.id),
             top.map(|h| h.anime.title.as_str()),
@@ -86,8 +87,8 @@ pub enum ConfirmError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for ConfirmError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<DbError> for ConfirmError {
+    fn from(e: DbError) -> Self {
         ConfirmError::Store(e.into())
     }
 }
@@ -102,36 +103,31 @@ pub struct Confirmation {
 
 /// Marks result `c.result_index` of search `id` as the right one, by the
 /// caller who searched. Confirming again replaces the earlier answer.
-pub fn confirm(
-    conn: &mut Connection,
-    id: &str,
-    caller: &Caller,
-    c: Confirmation,
-) -> Result<(), ConfirmError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    type Row = (String, Option<Vec<u8>>, Option<String>, String);
-    let row: Option<Row> = tx
-        .query_row(
-            "SELECT caller_kind, ip_hash, user_id, results FROM searches WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let (kind, ip_hash, user_id, results) = row.ok_or(ConfirmError::NotFound)?;
-    let (k, h, u) = caller_columns(caller);
-    if (kind.as_str(), ip_hash.as_deref(), user_id.as_deref()) != (k, h, u) {
-        return Err(ConfirmError::NotYours);
-    }
-    let count = result_count(&results)?;
-    if c.result_index >= count {
-        return Err(ConfirmError::BadIndex { count });
-    }
-    tx.execute(
-        "UPDATE searches SET confirmed_index = ?2, public = ?3, confirmed_at = ?4 WHERE id = ?1",
-        params![id, c.result_index as i64, c.public, c.at_ms],
-    )?;
-    tx.commit()?;
-    Ok(())
+pub fn confirm(conn: &Db, id: &str, caller: &Caller, c: Confirmation) -> Result<(), ConfirmError> {
+    conn.write(|tx| {
+        let row = tx
+            .query_opt(
+                "SELECT caller_kind, ip_hash, user_id, results FROM searches WHERE id = ?1",
+                params![id],
+            )?
+            .ok_or(ConfirmError::NotFound)?;
+        let kind: String = row.get(0)?;
+        let ip_hash: Option<Vec<u8>> = row.get(1)?;
+        let user_id: Option<String> = row.get(2)?;
+        let (k, h, u) = caller_columns(caller);
+        if (kind.as_str(), ip_hash.as_deref(), user_id.as_deref()) != (k, h, u) {
+            return Err(ConfirmError::NotYours);
+        }
+        let count = result_count(&row.get::<String>(3)?)?;
+        if c.result_index >= count {
+            return Err(ConfirmError::BadIndex { count });
+        }
+        tx.execute(
+            "UPDATE searches SET confirmed_index = ?2, public = ?3, confirmed_at = ?4 WHERE id = ?1",
+            params![id, c.result_index, c.public, c.at_ms],
+        )?;
+        Ok(())
+    })
 }
 
 fn result_count(results: &str) -> Result<usize, StoreError> {

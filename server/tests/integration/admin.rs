@@ -22,7 +22,7 @@ async fn operators_grant_show_list_and_disable() {
     let f = Fixture::new();
     let app = app(f.state()).await;
     let (cookie, _) = sign_up(&app, "ann@example.com", "192.0.2.80").await;
-    let db = f.config.database.to_str().unwrap();
+    let db = &f.config.database.as_arg();
 
     let (ok, out) = server(&[
         "credits",
@@ -104,7 +104,7 @@ async fn operators_grant_show_list_and_disable() {
 fn operator_mistakes_fail_with_a_message() {
     let f = Fixture::without_index();
     drop(server::store::Store::open(&f.config.database, 1).unwrap());
-    let db = f.config.database.to_str().unwrap();
+    let db = &f.config.database.as_arg();
     let (ok, out) = server(&[
         "credits",
         "grant",
@@ -156,6 +156,21 @@ fn operator_commands_leave_other_files_alone() {
     assert!(!ok, "{out}");
     assert!(out.contains("not this server's database"), "{out}");
     assert_eq!(std::fs::read(&other).unwrap(), before, "nothing written");
+
+    let schema = testkit::database::postgres();
+    let (ok, out) = server(&["users", "list", "--database", &schema]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("not this server's database"), "{out}");
+    let tables = accounts::Db::open(&accounts::Target::parse(&schema))
+        .unwrap()
+        .query_one(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            accounts::params![],
+        )
+        .unwrap()
+        .get::<i64>(0)
+        .unwrap();
+    assert_eq!(tables, 0, "nothing created in another PostgreSQL database");
 
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "not a database at all, just some text\n".repeat(200)).unwrap();

@@ -1,5 +1,6 @@
 //! Flag parsing into the checked `Config`.
 
+use accounts::Target;
 use clap::Parser;
 use server::config::{Cli, Command, Config, ConfigError, CreditsCommand, ParseError, UsersCommand};
 use std::path::Path;
@@ -12,7 +13,7 @@ fn parse(args: &[&str]) -> Result<Config, ParseError> {
 fn defaults_live_under_data() {
     let c = parse(&[]).unwrap();
     assert_eq!(c.index, Path::new("data/index.bin"));
-    assert_eq!(c.database, Path::new("data/server.db"));
+    assert_eq!(c.database, Target::Sqlite("data/server.db".into()));
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(c.guest_daily_limit, Some(5));
     assert_eq!(c.index_poll.as_millis(), 1000);
@@ -50,7 +51,15 @@ fn an_https_base_url_is_trusted_and_makes_cookies_secure() {
 fn plain_flags_serve_and_subcommands_are_operator_commands() {
     let cli = Cli::try_parse_from(["server", "--index", "i.bin", "--database", "s.db"]).unwrap();
     assert!(cli.command.is_none());
-    assert_eq!(cli.serve.database, Path::new("s.db"));
+    assert_eq!(cli.serve.database, Target::Sqlite("s.db".into()));
+    let url = "postgres://app:pw@db.internal/scenes";
+    let cli = Cli::try_parse_from(["server", "--database", url]).unwrap();
+    assert_eq!(cli.serve.database, Target::Postgres(url.into()));
+    assert_eq!(
+        cli.serve.database.to_string(),
+        "postgres://app:***@db.internal/scenes",
+        "logged without its password"
+    );
     let cli = Cli::try_parse_from([
         "server",
         "credits",
@@ -67,8 +76,8 @@ fn plain_flags_serve_and_subcommands_are_operator_commands() {
         panic!("{cli:?}")
     };
     assert_eq!(
-        (db.database.to_str(), email.as_str(), amount),
-        (Some("s.db"), "a@b.io", 5)
+        (db.database.as_arg(), email.as_str(), amount),
+        ("s.db".to_string(), "a@b.io", 5)
     );
     let cli = Cli::try_parse_from(["server", "users", "disable", "--email", "a@b.io"]).unwrap();
     assert!(matches!(
@@ -107,8 +116,8 @@ fn reads_every_flag() {
     ])
     .unwrap();
     assert_eq!(
-        (c.index.to_str(), c.database.to_str()),
-        (Some("/srv/i.bin"), Some("/srv/s.db"))
+        (c.index.to_str(), c.database.as_arg()),
+        (Some("/srv/i.bin"), "/srv/s.db".to_string())
     );
     assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
     assert_eq!(c.secret.as_deref(), Some(secret.as_str()));

@@ -42,7 +42,11 @@ async fn reports_a_missing_index() {
 /// refuses to create an empty one in its place.
 #[actix_web::test]
 async fn reports_a_deleted_or_replaced_database_and_never_starts_afresh() {
-    let f = Fixture::new();
+    // An SQLite file whatever engine the suite runs on: these guards are
+    // about the file.
+    let mut f = Fixture::new();
+    let db = f.config.index.with_file_name("server.db");
+    f.config.database = accounts::Target::Sqlite(db.clone());
     let state = f.state();
     let app = app(state.clone()).await;
     let health = || call(&app, TestRequest::get().uri("/api/health"), "192.0.2.1");
@@ -52,7 +56,6 @@ async fn reports_a_deleted_or_replaced_database_and_never_starts_afresh() {
         (200, &json!({"ok": true, "problem": null}))
     );
 
-    let db = f.config.database.clone();
     let copy = db.with_extension("copy");
     std::fs::copy(&db, &copy).unwrap();
     std::fs::rename(&copy, &db).unwrap();
@@ -74,7 +77,10 @@ async fn reports_a_deleted_or_replaced_database_and_never_starts_afresh() {
 
     drop(app);
     drop(state);
-    let err = server::store::Store::open(&db, 1).err().expect("refused");
+    let target = accounts::Target::Sqlite(db.clone());
+    let err = server::store::Store::open(&target, 1)
+        .err()
+        .expect("refused");
     let marker = db.with_file_name("server.db.created");
     assert_eq!(
         err.to_string(),
@@ -87,6 +93,6 @@ async fn reports_a_deleted_or_replaced_database_and_never_starts_afresh() {
     );
     assert!(!db.exists(), "nothing created");
     std::fs::remove_file(&marker).unwrap();
-    server::store::Store::open(&db, 1).expect("afresh, on purpose");
+    server::store::Store::open(&target, 1).expect("afresh, on purpose");
     assert!(marker.exists());
 }

@@ -4,19 +4,10 @@
 use crate::support::*;
 use serde_json::json;
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
+use testkit::database::contains;
 
 fn database_bytes(f: &Fixture) -> Vec<u8> {
-    let mut bytes = vec![];
-    for suffix in ["", "-wal"] {
-        let path = format!("{}{suffix}", f.config.database.display());
-        bytes.extend(std::fs::read(path).unwrap_or_default());
-    }
-    bytes
+    testkit::database::written_bytes(&f.config.database.to_string())
 }
 
 #[actix_web::test]
@@ -52,11 +43,14 @@ async fn no_secret_is_stored_in_clear() {
     for secret in secrets {
         assert!(!contains(&before, secret), "{secret} in the file or WAL");
     }
-    let conn = rusqlite::Connection::open(&f.config.database).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    let hash: String = conn
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+    let db = f.db();
+    if let accounts::Target::Sqlite(_) = f.config.database {
+        db.batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let hash: String = db
+        .query_one("SELECT password_hash FROM users", accounts::params![])
+        .unwrap()
+        .get(0)
         .unwrap();
     assert!(hash.starts_with("pbkdf2-sha256$1000$"), "{hash}");
     let after = database_bytes(&f);

@@ -238,8 +238,7 @@ async fn a_disabled_user_cannot_sign_in_and_loses_sessions() {
     let f = fixture();
     let app = app(f.state()).await;
     let (cookie, _) = sign_up(&app, "ann@example.com", "192.0.2.29").await;
-    let conn = accounts::open_connection(&f.config.database).unwrap();
-    accounts::set_disabled(&conn, f.clock.as_ref(), "ann@example.com", true).unwrap();
+    accounts::set_disabled(&f.db(), f.clock.as_ref(), "ann@example.com", true).unwrap();
     let (_, body, _) = call(&app, get_session(&cookie), "192.0.2.29").await;
     assert_eq!(body, Value::Null);
     let req = post_json(

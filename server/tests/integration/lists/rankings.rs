@@ -52,7 +52,7 @@ fn seed_log(f: &Fixture) {
     };
     for s in &log {
         record(
-            &mut store.get(),
+            &store.get(),
             s,
             &caller,
             &policy,

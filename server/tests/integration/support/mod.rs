@@ -99,6 +99,7 @@ impl Fixture {
     pub fn without_index() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_dir(dir.path());
+        config.database = accounts::Target::parse(&testkit::database::fresh(dir.path()));
         config.secret = Some(SECRET.into());
         config.trusted_origins = vec![ORIGIN.into()];
         config.pbkdf2_iterations = TEST_ITERATIONS;
@@ -108,6 +109,17 @@ impl Fixture {
             config,
             clock,
         }
+    }
+
+    /// A connection of the test's own to the fixture's database.
+    pub fn db(&self) -> accounts::Db {
+        accounts::Db::open(&self.config.database).expect("database opens")
+    }
+
+    /// The single integer a query returns.
+    pub fn count(&self, sql: &str) -> i64 {
+        let row = self.db().query_one(sql, accounts::params![]).expect(sql);
+        row.get(0).expect(sql)
     }
 
     pub fn state(&self) -> web::Data<AppState> {

@@ -73,6 +73,5 @@ pub fn ann(email: &str, at: &str) -> Value {
 
 /// Grants purchased credits straight in the database.
 pub fn grant(f: &Fixture, email: &str, amount: i64) -> i64 {
-    let conn = accounts::open_connection(&f.config.database).unwrap();
-    accounts::grant_credits(&conn, f.clock.as_ref(), email, amount).unwrap()
+    accounts::grant_credits(&f.db(), f.clock.as_ref(), email, amount).unwrap()
 }
