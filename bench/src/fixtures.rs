@@ -109,6 +109,7 @@ pub fn build_index(lib: &Path, index: &Path) -> anyhow::Result<indexer::build::B
         output: index.to_path_buf(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         allow_removal: false,
+        part: None,
     };
     let report = indexer::build::build(&opts, &indexer::progress::Silent)?;
     anyhow::ensure!(

@@ -56,6 +56,7 @@ fn every_distortion_class_finds_its_scene() {
         output: index_path.clone(),
         threads: 2,
         allow_removal: false,
+        part: None,
     };
     let report = indexer::build::build(&build, &indexer::progress::Silent).unwrap();
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
