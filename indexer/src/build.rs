@@ -93,7 +93,10 @@ mod output;
 mod previous;
 mod share;
 
+pub(crate) use assemble::AnimeIds;
 pub use output::lock_path;
+pub(crate) use output::{check_writable, lock};
+pub(crate) use previous::{gone, too_many_gone};
 
 /// Frames of a video, either freshly decoded or taken from the old index.
 enum Source {
@@ -271,7 +274,7 @@ fn write(
     }
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

@@ -27,6 +27,10 @@ pub enum Command {
     /// --part, index one share of the videos into a part file for `indexer
     /// merge` (docs/indexing-at-scale.md).
     Build(BuildArgs),
+    /// Combine the part files of `indexer build --part K/N` into one index
+    /// that answers exactly as a build of the whole library would; nothing
+    /// is decoded. Every share must be given once.
+    Merge(MergeArgs),
     /// Counts, per-anime totals, bytes per frame, format version.
     Stats {
         index: PathBuf,
@@ -80,6 +84,28 @@ pub struct BuildArgs {
     /// _STEP, _COUNT).
     #[arg(long, value_name = "K/N|auto")]
     pub part: Option<PartArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The part files, one per share, in any order.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// The index file [default: data/index.bin, its folder created]; the
+    /// anime ids of the index it replaces are kept.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Merge although some shares are missing: their videos are not in the
+    /// index (exit 1). Refused otherwise, exit 2.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Write the index even when all its videos, or more than half, are in
+    /// none of the parts (refused otherwise, exit 2).
+    #[arg(long)]
+    pub allow_removal: bool,
+    /// Print only problems: no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `--limit` accepts what the server's `limit` accepts.

@@ -8,6 +8,7 @@ pub mod episode;
 pub mod exit;
 pub mod inspect;
 pub mod library;
+pub mod merge;
 pub mod part;
 pub mod progress;
 pub mod query;

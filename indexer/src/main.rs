@@ -2,9 +2,9 @@
 
 use anyhow::Context;
 use clap::Parser;
-use indexer::cli::{BuildArgs, Cli, Command, DEFAULT_OUTPUT};
+use indexer::cli::{BuildArgs, Cli, Command, DEFAULT_OUTPUT, MergeArgs};
 use indexer::part::{self, PartArg, Share};
-use indexer::{build, exit, inspect, progress, query};
+use indexer::{build, exit, inspect, merge, progress, query};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Build(args) => build_command(args),
+        Command::Merge(args) => merge_command(args),
         Command::Stats { index, json } => inspect::stats(&index, json),
         Command::Verify { index } => inspect::verify(&index),
         Command::Query {
@@ -62,6 +63,43 @@ fn build_command(args: BuildArgs) -> anyhow::Result<u8> {
     let report = build::build(&opts, progress.as_ref())?;
     print_summary(&opts, &report, args.quiet);
     Ok(if report.skipped.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn merge_command(args: MergeArgs) -> anyhow::Result<u8> {
+    let opts = merge::MergeOptions {
+        parts: args.parts,
+        output: output_of(args.output, None)?,
+        allow_missing: args.allow_missing,
+        allow_removal: args.allow_removal,
+    };
+    let progress = progress::for_output(args.quiet);
+    let r = merge::merge(&opts, progress.as_ref())?;
+    if !r.missing.is_empty() {
+        let missing = merge::missing_shares(&r.missing, r.of);
+        eprintln!(
+            "indexer: warning: {missing} missing (--allow-missing): the index lacks their videos"
+        );
+    }
+    if !args.quiet {
+        eprintln!(
+            "indexer: {} (written): {} parts of {} merged: {} anime, {} videos, {} failed files, {} removed; {} frames, {:.1} bytes per frame, {:.1} s",
+            opts.output.display(),
+            r.parts,
+            r.of,
+            r.anime,
+            r.videos,
+            r.failed,
+            r.removed,
+            r.frames,
+            r.file_bytes as f64 / r.frames.max(1) as f64,
+            r.elapsed.as_secs_f64()
+        );
+    }
+    Ok(if r.missing.is_empty() {
         exit::OK
     } else {
         exit::PARTIAL

@@ -104,7 +104,8 @@ pub fn library_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, lib)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder, keeping modification times.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -189,4 +190,30 @@ pub fn build_part(lib: &Path, part: &str, out: &Path) -> Output {
         "--threads",
         "2",
     ])
+}
+
+/// `indexer merge PARTS... -o OUT` with more arguments.
+pub fn merge(parts: &[&Path], out: &Path, more: &[&str]) -> Output {
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["-o", out.to_str().unwrap()]);
+    args.extend(more);
+    indexer(&args)
+}
+
+/// The frame of `video` at `seconds`, as a JPEG screenshot at `out`.
+pub fn frame_at(video: &Path, seconds: f64, out: &Path) {
+    ffmpeg(
+        &[
+            "-ss",
+            &format!("{seconds}"),
+            "-i",
+            video.to_str().unwrap(),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+        ],
+        out,
+    );
 }

@@ -6,6 +6,7 @@ mod fixtures;
 mod guards;
 mod incremental;
 mod interrupted;
+mod merge;
 mod parts;
 mod query;
 mod verify;

@@ -2,23 +2,6 @@
 //! time, and prints the API's result shape with `--json`.
 
 use crate::fixtures::*;
-use std::path::Path;
-
-fn frame_at(video: &Path, seconds: f64, out: &Path) {
-    ffmpeg(
-        &[
-            "-ss",
-            &format!("{seconds}"),
-            "-i",
-            video.to_str().unwrap(),
-            "-frames:v",
-            "1",
-            "-q:v",
-            "3",
-        ],
-        out,
-    );
-}
 
 #[test]
 fn finds_frames_at_the_right_time() {
