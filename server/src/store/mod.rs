@@ -3,6 +3,7 @@
 //! PostgreSQL through `accounts::db`. Knows nothing about HTTP; callers run
 //! it inside `web::block`.
 
+pub mod copy;
 pub mod lists;
 mod pool;
 pub mod presence;
