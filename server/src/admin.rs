@@ -1,8 +1,9 @@
-//! Operator commands (`server credits ...`, `server users ...`): act on
-//! the database through the `accounts` crate and print what they did.
+//! Operator commands (`server credits ...`, `server users ...`,
+//! `server migrate-db`): act on the database through the `accounts` crate
+//! (or `store::copy`) and print what they did.
 
 use crate::clock::SystemClock;
-use crate::config::{Command, CreditsCommand, DatabaseArg, UsersCommand};
+use crate::config::{Command, CreditsCommand, DatabaseArg, MigrateDbArgs, UsersCommand};
 use crate::store::Store;
 use accounts::db::Target;
 use anyhow::Context;
@@ -48,7 +49,27 @@ pub fn run(command: &Command, out: &mut dyn Write) -> anyhow::Result<()> {
             accounts::set_disabled(&open(db)?.get(), &SystemClock, email, false)?;
             writeln!(out, "enabled {email}")?;
         }
+        Command::MigrateDb(args) => migrate_db(args, out)?,
     }
+    Ok(())
+}
+
+/// Copies the SQLite database into PostgreSQL and prints rows per table.
+fn migrate_db(args: &MigrateDbArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let copied = crate::store::copy::migrate_db(&args.from, &args.to)
+        .context("migrate-db: nothing was copied")?;
+    let (from, to) = (&args.from, &args.to);
+    let seconds = copied.elapsed.as_secs_f64();
+    writeln!(out, "copied {from} to {to} in {seconds:.1} s:")?;
+    for (table, rows) in &copied.tables {
+        writeln!(out, "  {table:<16} {rows:>10}")?;
+    }
+    let total: u64 = copied.tables.iter().map(|(_, rows)| rows).sum();
+    writeln!(out, "  {:<16} {total:>10}", "total")?;
+    writeln!(
+        out,
+        "start the server with --database {to}; keep {from} as the backup"
+    )?;
     Ok(())
 }
 

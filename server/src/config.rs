@@ -3,7 +3,7 @@
 
 mod commands;
 
-pub use commands::{Command, CreditsCommand, DatabaseArg, UsersCommand};
+pub use commands::{Command, CreditsCommand, DatabaseArg, MigrateDbArgs, UsersCommand};
 
 use accounts::db::Target;
 use clap::Parser;

@@ -1,5 +1,5 @@
-//! The operator commands (`server credits ...`, `server users ...`) as
-//! clap parses them; `admin.rs` runs them.
+//! The operator commands (`server credits ...`, `server users ...`,
+//! `server migrate-db`) as clap parses them; `admin.rs` runs them.
 
 use clap::Subcommand;
 
@@ -12,6 +12,9 @@ pub enum Command {
     /// Accounts: list them, disable or re-enable one.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Copy every row of an SQLite database into a new, empty PostgreSQL
+    /// one, in one transaction (docs/operations.md, "Moving to PostgreSQL").
+    MigrateDb(MigrateDbArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,4 +68,16 @@ pub struct DatabaseArg {
     #[arg(long, env = "SERVER_DATABASE", default_value = "data/server.db",
           value_parser = super::parse_database, hide_env_values = true)]
     pub database: accounts::db::Target,
+}
+
+/// `server migrate-db --from server.db --to postgres://...`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MigrateDbArgs {
+    /// The SQLite file the server has used so far; read, never changed.
+    #[arg(long, value_parser = super::parse_database)]
+    pub from: accounts::db::Target,
+    /// The new PostgreSQL database, as a `postgres://` URL: its schema is
+    /// created, and it must hold no rows.
+    #[arg(long, value_parser = super::parse_database)]
+    pub to: accounts::db::Target,
 }
