@@ -38,3 +38,5 @@ mod credits;
 mod secrets;
 
 mod admin;
+
+mod migrate_db;
