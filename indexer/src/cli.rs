@@ -23,13 +23,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode every video of LIBRARY (one folder per anime) and write the
-    /// index; videos unchanged since the previous index are reused. With
-    /// --part, index one share of the videos into a part file for `indexer
-    /// merge` (docs/indexing-at-scale.md).
+    /// index; videos unchanged since the previous index are reused.
+    ///
+    /// With --part K/N, index only one share of the videos into a part file:
+    /// run the N shares on N machines, then combine their files with
+    /// `indexer merge` (docs/indexing-at-scale.md).
     Build(BuildArgs),
-    /// Combine the part files of `indexer build --part K/N` into one index
-    /// that answers exactly as a build of the whole library would; nothing
-    /// is decoded. Every share must be given once.
+    /// Combine the part files of `indexer build --part K/N` into the index
+    /// one build of the whole library would write.
+    ///
+    /// Nothing is decoded. Every share 1/N to N/N must be given once, all
+    /// built from the same library path; each is verified first. The anime
+    /// ids of the index replaced are kept, and it is replaced atomically,
+    /// so a running server picks the new one up.
     Merge(MergeArgs),
     /// Counts, per-anime totals, bytes per frame, format version.
     Stats {

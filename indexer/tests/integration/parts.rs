@@ -247,3 +247,26 @@ fn part_auto_reads_a_kubernetes_indexed_job_or_a_slurm_array() {
     );
     assert!(!out.exists());
 }
+
+/// Re-split into more shares under the same file names: a share keeps the
+/// videos that stay in it and decodes nothing.
+#[test]
+fn one_more_share_decodes_nothing_in_the_old_shares() {
+    let (dir, lib) = library_copy();
+    for k in 1..=2u32 {
+        let path = dir.path().join(format!("part-{k}.bin"));
+        build_part(&lib, &format!("{k}/2"), &path);
+        let before = Index::open(&path).unwrap().videos().len();
+        let out = build_part(&lib, &format!("{k}/3"), &path);
+        let s = summary(&out);
+        let part = Index::open(&path).unwrap();
+        let kept = part.videos().len();
+        let moved = before - kept;
+        assert!(
+            s.contains(&format!("0 videos indexed, {kept} reused, {moved} removed")),
+            "{s}"
+        );
+        assert!(s.contains(&format!("(part {k}/3, written)")), "{s}");
+        assert!(part.videos().iter().all(|v| share_of(&v.path, 3) == k));
+    }
+}
