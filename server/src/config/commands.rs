@@ -77,7 +77,9 @@ pub struct MigrateDbArgs {
     #[arg(long, value_parser = super::parse_database)]
     pub from: accounts::db::Target,
     /// The new PostgreSQL database, as a `postgres://` URL: its schema is
-    /// created, and it must hold no rows.
-    #[arg(long, value_parser = super::parse_database)]
+    /// created, and it must hold no rows. The environment variable keeps
+    /// the password out of `ps`.
+    #[arg(long, env = "SERVER_MIGRATE_TO", value_parser = super::parse_database,
+          hide_env_values = true)]
     pub to: accounts::db::Target,
 }

@@ -261,6 +261,16 @@ fn only_this_servers_sqlite_file_moves_to_a_postgres_url() {
         );
     }
     assert_eq!(std::fs::read(other).unwrap(), other_before);
+    let from_env = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["migrate-db", "--from", &file])
+        .env("SERVER_MIGRATE_TO", other)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&from_env.stderr);
+    assert!(
+        out.contains("give a postgres:// URL"),
+        "--to from SERVER_MIGRATE_TO: {out}"
+    );
 
     open(&file)
         .execute(
