@@ -1,10 +1,14 @@
-//! In-memory fixed-window rate limiter for sign-in and sign-up, keyed by `ip|path`.
+//! Fixed-window rate limiter for sign-in and sign-up (keyed by `ip|route`)
+//! and for failed searches (keyed by caller): in memory for a single
+//! server, or in the database when several replicas must count as one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::clock::{Clock, SECOND_MS, secs_until};
+use crate::db::{Db, Pool};
 use crate::error::{Error, Result};
+use crate::params;
 
 /// Past this many keys, expired windows are swept on the next check.
 const SWEEP_ABOVE: usize = 10_000;
@@ -15,22 +19,48 @@ struct Window {
     count: u32,
 }
 
+/// Where the windows are kept.
+enum Windows {
+    Memory(Mutex<HashMap<String, Window>>),
+    /// The `rate_windows` table; `scope` keeps limiters apart in it. Keys
+    /// are stored as an HMAC with the server secret: they hold client IP
+    /// addresses, which the database never keeps.
+    Shared {
+        pool: Pool,
+        scope: &'static str,
+        mac: ring::hmac::Key,
+    },
+}
+
 /// `max` requests per `window_ms` per key, as better-auth's limiter: the
 /// window starts at a key's first request and is reset once it has passed.
+/// With [`RateLimiter::shared`] the calls block on the database: call them
+/// from `web::block`.
 pub struct RateLimiter {
     max: u32,
     window_ms: i64,
     clock: Arc<dyn Clock>,
-    windows: Mutex<HashMap<String, Window>>,
+    windows: Windows,
 }
 
 impl RateLimiter {
+    /// Windows kept in this process.
     pub fn new(max: u32, window_ms: i64, clock: Arc<dyn Clock>) -> Self {
         Self {
             max,
             window_ms,
             clock,
-            windows: Mutex::new(HashMap::new()),
+            windows: Windows::Memory(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Windows kept in the database of `pool`, shared by every process
+    /// that uses it under the same `scope` and `secret`.
+    pub fn shared(self, pool: Pool, scope: &'static str, secret: &[u8]) -> Self {
+        let mac = crate::crypto::hmac_key(secret);
+        Self {
+            windows: Windows::Shared { pool, scope, mac },
+            ..self
         }
     }
 
@@ -49,13 +79,12 @@ impl RateLimiter {
     /// (`check`) only once they happen.
     pub fn peek(&self, key: &str) -> Result<()> {
         let now = self.clock.now_ms();
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        match windows.get(key) {
-            Some(w) if now - w.start < self.window_ms && w.count >= self.max => {
-                Err(Error::TooManyRequests {
-                    retry_after_secs: secs_until(now, w.start + self.window_ms),
-                })
-            }
+        let window = match &self.windows {
+            Windows::Memory(map) => lock(map).get(key).copied(),
+            Windows::Shared { pool, scope, mac } => stored(&pool.get(), &scoped(mac, scope, key))?,
+        };
+        match window {
+            Some(w) if self.is_open(w, now) && w.count >= self.max => Err(self.refusal(w, now)),
             _ => Ok(()),
         }
     }
@@ -64,29 +93,95 @@ impl RateLimiter {
     /// whose `retry_after_secs` is the wait for `X-Retry-After`.
     pub fn check(&self, key: &str) -> Result<()> {
         let now = self.clock.now_ms();
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > SWEEP_ABOVE {
-            windows.retain(|_, w| now - w.start < self.window_ms);
+        match &self.windows {
+            Windows::Memory(map) => {
+                let mut map = lock(map);
+                if map.len() > SWEEP_ABOVE {
+                    map.retain(|_, w| now - w.start < self.window_ms);
+                }
+                let old = map.get(key).copied();
+                let new = self.count(old, now)?;
+                map.insert(key.to_owned(), new);
+                Ok(())
+            }
+            Windows::Shared { pool, scope, mac } => {
+                let key = scoped(mac, scope, key);
+                pool.get().write(|tx| {
+                    let new = self.count(stored(tx, &key)?, now)?;
+                    store(tx, &key, new, now - self.window_ms)
+                })
+            }
         }
-        let window = windows.entry(key.to_owned()).or_insert(Window {
-            start: now,
-            count: 0,
-        });
-        if now - window.start >= self.window_ms {
-            *window = Window {
-                start: now,
-                count: 0,
-            };
-        }
-        if window.count >= self.max {
-            let wait = secs_until(now, window.start + self.window_ms);
-            return Err(Error::TooManyRequests {
-                retry_after_secs: wait,
-            });
-        }
-        window.count += 1;
-        Ok(())
     }
+
+    /// The window after one more request, or the refusal.
+    fn count(&self, old: Option<Window>, now: i64) -> Result<Window> {
+        match old {
+            Some(w) if self.is_open(w, now) && w.count >= self.max => Err(self.refusal(w, now)),
+            Some(w) if self.is_open(w, now) => Ok(Window {
+                count: w.count + 1,
+                ..w
+            }),
+            _ => Ok(Window {
+                start: now,
+                count: 1,
+            }),
+        }
+    }
+
+    fn is_open(&self, w: Window, now: i64) -> bool {
+        now - w.start < self.window_ms
+    }
+
+    fn refusal(&self, w: Window, now: i64) -> Error {
+        Error::TooManyRequests {
+            retry_after_secs: secs_until(now, w.start + self.window_ms),
+        }
+    }
+}
+
+fn lock(
+    map: &Mutex<HashMap<String, Window>>,
+) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
+    map.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The stored form of `key`: base64url(HMAC-SHA256(secret, scope|key)).
+fn scoped(mac: &ring::hmac::Key, scope: &str, key: &str) -> String {
+    use base64::Engine;
+    let tag = ring::hmac::sign(mac, format!("{scope}|{key}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.as_ref())
+}
+
+fn stored(db: &Db, key: &str) -> Result<Option<Window>> {
+    let row = db.query_opt(
+        "SELECT start, count FROM rate_windows WHERE key = ?1",
+        params![key],
+    )?;
+    Ok(match row {
+        Some(r) => Some(Window {
+            start: r.get(0)?,
+            count: r.get(1)?,
+        }),
+        None => None,
+    })
+}
+
+/// Writes `key`'s window; a new window also sweeps the ones that ended
+/// before `expired_before`.
+fn store(tx: &Db, key: &str, w: Window, expired_before: i64) -> Result<()> {
+    if w.count == 1 {
+        tx.execute(
+            "DELETE FROM rate_windows WHERE start < ?1",
+            params![expired_before],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO rate_windows (key, start, count) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET start = excluded.start, count = excluded.count",
+        params![key, w.start, w.count],
+    )?;
+    Ok(())
 }
 
 impl std::fmt::Debug for RateLimiter {

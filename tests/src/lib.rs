@@ -5,8 +5,10 @@
 //! part is missing: the test fails and says what to install.
 
 pub mod browser;
+mod nginx;
 mod server;
 
+pub use nginx::Nginx;
 pub use server::{ORIGIN, Server};
 
 use std::io::{BufRead, BufReader, Write};

@@ -21,17 +21,27 @@ impl Server {
         Server::start_with(index, &[])
     }
 
-    /// Starts with more flags (they win over the defaults above them);
-    /// stderr, the log, goes to a file `log()` reads.
+    /// Starts with more flags; stderr, the log, goes to a file `log()`
+    /// reads. The database is a new SQLite file.
     pub fn start_with(index: &Path, flags: &[&str]) -> Server {
+        Server::start_on(index, None, flags)
+    }
+
+    /// Starts on `database` (an SQLite path or a `postgres://` URL; a new
+    /// SQLite file when `None`), with more flags.
+    pub fn start_on(index: &Path, database: Option<&str>, flags: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
+        let database = database.map_or_else(
+            || dir.path().join("server.db").into_os_string(),
+            std::ffi::OsString::from,
+        );
         let child = Command::new(bin("server"))
             .arg("--index")
             .arg(index)
             .arg("--database")
-            .arg(dir.path().join("server.db"))
+            .arg(database)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(["--trusted-origin", ORIGIN, "--allow-loopback-urls"])
             .args(["--pbkdf2-iterations", "1000"])
@@ -97,6 +107,14 @@ impl Server {
         assert_eq!(res.status(), 201, "key created");
         let body: serde_json::Value = res.json().expect("key JSON");
         body["key"].as_str().expect("key").to_string()
+    }
+}
+
+impl Server {
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -27,10 +27,16 @@ pub const COMPONENT: &str = "accounts";
 /// The accounts tables' schema steps, in the common dialect. Each runs once,
 /// in order, in its own transaction. Never edit a shipped entry: append a
 /// new version instead.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/002_rate_windows.sql"),
+    },
+];
 
 /// Brings the accounts tables of `db` up to date (a program that keeps no
 /// tables of its own, like this crate's tests, needs only this).

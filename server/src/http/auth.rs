@@ -18,7 +18,7 @@ pub async fn sign_up(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    admit(&req, &state)?;
+    admit(&req, &state).await?;
     let f = Fields::parse(&req, &body)?;
     let new = NewUser {
         name: f.string("name")?,
@@ -41,7 +41,7 @@ pub async fn sign_in(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    admit(&req, &state)?;
+    admit(&req, &state).await?;
     let f = Fields::parse(&req, &body)?;
     let credentials = Credentials {
         email: f.string("email")?,
@@ -85,14 +85,15 @@ pub async fn get_session(session: MaybeSession) -> HttpResponse {
 /// better-auth's per-IP-and-path limiter (3 per 10 s). The path is the
 /// route's pattern, not the raw path: `/api/auth/sign-in/%65mail` reaches
 /// the same handler and must meet the same limit.
-fn admit(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+async fn admit(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     refuse_cross_site_navigation(req)?;
     let ip = client_ip(req, &state.config.trust_proxy).to_canonical();
     let route = req
         .match_pattern()
         .unwrap_or_else(|| req.path().to_string());
     let key = RateLimiter::key(&ip.to_string(), &route);
-    Ok(state.auth_limiter.check(&key)?)
+    let limiter = state.auth_limiter.clone();
+    Ok(web::block(move || limiter.check(&key)).await??)
 }
 
 /// The session as better-auth stores it, minus the IP address: like the

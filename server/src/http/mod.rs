@@ -64,11 +64,14 @@ pub struct AppState {
     /// Now, for quotas, sessions and the search log (manual in tests).
     pub clock: Arc<dyn Clock>,
     pub passwords: accounts::PasswordPolicy,
-    /// Sign-in and sign-up attempts per IP and path.
-    pub auth_limiter: accounts::RateLimiter,
+    /// Sign-in and sign-up attempts per IP and path. Shared through the
+    /// database on PostgreSQL (replicas count as one), in memory on SQLite;
+    /// blocking either way: call it in `web::block`.
+    pub auth_limiter: Arc<accounts::RateLimiter>,
     /// Searches that failed after costly work (a URL that could not be
-    /// fetched, an image that could not be decoded), per caller.
-    pub failed_searches: accounts::RateLimiter,
+    /// fetched, an image that could not be decoded), per caller; kept like
+    /// `auth_limiter`.
+    pub failed_searches: Arc<accounts::RateLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// With `--library`: preview cutting, its cache and its URL keys.
     pub previews: Option<Arc<crate::preview::Previews>>,
@@ -83,6 +86,10 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let index = Arc::new(IndexHolder::open(&config.index));
         let previews = open_previews(config, &secret)?;
+        let auth_limiter = accounts::RateLimiter::for_auth(clock.clone());
+        let auth_limiter = limiter(&store, "auth", &secret, auth_limiter);
+        let failed_searches = search::failure_limiter(clock.clone());
+        let failed_searches = limiter(&store, "failed", &secret, failed_searches);
         Ok(AppState {
             previews,
             metrics: Arc::new(crate::metrics::Metrics::new(&index)),
@@ -99,12 +106,26 @@ impl AppState {
             decode_limits: shared::DecodeLimits::default(),
             body_budget: body_budget::BodyBudget::new(config.body_memory_bytes),
             passwords: accounts::PasswordPolicy::with_iterations(config.pbkdf2_iterations),
-            auth_limiter: accounts::RateLimiter::for_auth(clock.clone()),
-            failed_searches: search::failure_limiter(clock.clone()),
+            auth_limiter,
+            failed_searches,
             clock,
             config: config.clone(),
         })
     }
+}
+
+/// A limiter in memory for the one process of an SQLite database, or in
+/// the database when it is PostgreSQL, which replicas share.
+fn limiter(
+    store: &Store,
+    scope: &'static str,
+    secret: &[u8],
+    limiter: accounts::RateLimiter,
+) -> Arc<accounts::RateLimiter> {
+    Arc::new(match store.target().engine() {
+        accounts::db::Engine::Sqlite => limiter,
+        accounts::db::Engine::Postgres => limiter.shared(store.pool().clone(), scope, secret),
+    })
 }
 
 /// Previews when the server has `--library`: the cache folder is made

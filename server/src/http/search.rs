@@ -100,10 +100,14 @@ async fn perform_timed(
     let index = state.index.current().ok_or_else(index_unavailable)?;
     check_quota(state, &caller).await?;
     let key = caller.limiter_key();
-    check_failures(state, &key)?;
-    let results = fetch_and_search(state, index.clone(), request)
-        .await
-        .inspect_err(|e| count_failure(state, &key, e))?;
+    check_failures(state, &key).await?;
+    let results = match fetch_and_search(state, index.clone(), request).await {
+        Ok(results) => results,
+        Err(e) => {
+            count_failure(state, &key, &e).await;
+            return Err(e);
+        }
+    };
     let search = NewSearch {
         id: crate::ids::search_id(),
         created_at: state.clock.now_ms(),
@@ -140,26 +144,29 @@ pub(super) fn failure_limiter(clock: Arc<dyn crate::clock::Clock>) -> accounts::
 
 /// Refuses a caller whose recent searches failed too often: a fetch or a
 /// decode costs the server whether or not it ends in a search.
-fn check_failures(state: &AppState, key: &str) -> Result<(), ApiError> {
-    state.failed_searches.peek(key).map_err(|e| {
-        let wait = e.retry_after_secs().unwrap_or(60);
-        ApiError::new(
+async fn check_failures(state: &AppState, key: &str) -> Result<(), ApiError> {
+    let (limiter, key) = (state.failed_searches.clone(), key.to_owned());
+    match web::block(move || limiter.peek(&key)).await? {
+        Err(accounts::Error::TooManyRequests { retry_after_secs }) => Err(ApiError::new(
             ErrorCode::TooManyRequests,
             format!(
-                "{MAX_FAILED_SEARCHES} searches in 10 minutes failed on an image that could not be fetched or decoded; retry in {wait} s"
+                "{MAX_FAILED_SEARCHES} searches in 10 minutes failed on an image that could not be fetched or decoded; retry in {retry_after_secs} s"
             ),
         )
-        .with_retry_after(wait)
-    })
+        .with_retry_after(retry_after_secs)),
+        other => Ok(other?),
+    }
 }
 
-/// Counts a failure that cost a fetch or a decode.
-fn count_failure(state: &AppState, key: &str, e: &ApiError) {
+/// Counts a failure that cost real work against the caller. Best effort:
+/// a database error here must not hide the search's own error.
+async fn count_failure(state: &AppState, key: &str, e: &ApiError) {
     if matches!(
         e.code,
         ErrorCode::UrlFetchFailed | ErrorCode::InvalidImage | ErrorCode::ImageTooLarge
     ) {
-        let _ = state.failed_searches.check(key);
+        let (limiter, key) = (state.failed_searches.clone(), key.to_owned());
+        let _ = web::block(move || limiter.check(&key)).await;
     }
 }
 

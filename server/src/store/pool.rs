@@ -43,6 +43,10 @@ impl Store {
         Ok(Store { pool, opened })
     }
 
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     pub fn target(&self) -> &Target {
         self.pool.target()
     }

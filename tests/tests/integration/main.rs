@@ -5,6 +5,7 @@
 mod metrics;
 mod previews;
 mod protocol_errors;
+mod replicas;
 mod server_log;
 mod site;
 mod slow_body;
