@@ -32,6 +32,8 @@ pub enum MergeError {
     Output(#[from] BuildError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error("no part files to merge")]
+    NoParts,
     #[error(
         "{path}: not a part but a whole index (written without --part); merge takes the files of `indexer build LIBRARY --part K/N -o PART`"
     )]

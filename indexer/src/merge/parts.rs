@@ -17,6 +17,9 @@ pub(super) struct PartFile {
 /// Opens every part, checks every byte (a damaged part must not become
 /// the served index), and refuses files that are not parts.
 pub(super) fn open_all(paths: &[PathBuf]) -> Result<Vec<PartFile>, MergeError> {
+    if paths.is_empty() {
+        return Err(MergeError::NoParts);
+    }
     paths.iter().map(|p| open(p)).collect()
 }
 
