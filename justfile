@@ -74,6 +74,13 @@ screenshots:
     cargo build --workspace
     cargo test -p e2e --test integration site::screenshots -- --ignored --exact
 
+# What the database costs a search: the charge-and-log transaction on SQLite
+# and on a throwaway PostgreSQL (scripts/with-postgres.sh), one caller at a
+# time and several at once; rewrites its section of docs/BENCHMARKS.md.
+bench-db *ARGS:
+    cargo build --release -p bench --bin db-bench
+    scripts/with-postgres.sh ./target/release/db-bench --write docs/BENCHMARKS.md {{ARGS}}
+
 # Time to the first byte of preview stills and clips, cold and cached,
 # beside ffmpeg cutting them by hand; rewrites its section of docs/BENCHMARKS.md.
 bench-previews *ARGS:

@@ -3,6 +3,7 @@
 //! judged, realistic synthetic codes, the scale and server measurements,
 //! the server process and the load on it, and report helpers.
 
+pub mod db_cost;
 pub mod fixtures;
 pub mod judge;
 pub mod load;
