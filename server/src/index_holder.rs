@@ -118,6 +118,16 @@ impl IndexHolder {
         seen.file = Some(file);
         self.drop_if_written_in_place(&mut seen, file);
         match Index::open(&self.path) {
+            Ok(index) if index.header().part.is_some() => {
+                let part = index.header().part.expect("checked");
+                let why = format!(
+                    "{}: this is part {} of {} of a library, not a whole index: merge the parts with `indexer merge PART... -o {0}`",
+                    self.path.display(),
+                    part.share,
+                    part.of
+                );
+                self.refuse(&mut seen, why)
+            }
             Ok(index) => {
                 let h = index.header();
                 tracing::info!(

@@ -115,7 +115,11 @@ impl Session {
             return Err(DbError::LostInTransaction);
         }
         self.statements.clear();
-        self.client = Some(Client::connect(&self.url, NoTls)?);
+        let mut client = Client::connect(&self.url, NoTls)?;
+        // Notices ("relation already exists, skipping") are not news: the
+        // logs would carry one per migration step at every start.
+        client.batch_execute("SET client_min_messages TO warning")?;
+        self.client = Some(client);
         Ok(())
     }
 

@@ -159,6 +159,38 @@ async fn keeps_the_old_index_when_the_new_one_is_bad() {
     );
 }
 
+/// A part file (`indexer build --part`) holds a share of the library:
+/// serving it would miss every other share, so it is refused like a bad
+/// file, with the way out.
+#[actix_web::test]
+async fn a_part_file_is_refused_and_the_whole_index_kept() {
+    let f = Fixture::new();
+    let state = f.state();
+    let part = shared::index::Part {
+        share: 2,
+        of: 3,
+        library: 7,
+    };
+    let tmp = f.config.index.with_extension("tmp");
+    let anime = [testkit::synthetic::anime(1, "Alpha")];
+    let video = testkit::synthetic::video("Alpha/Alpha - 01.mkv", 0, 1);
+    let frames = vec![(testkit::synthetic::frame_code(1), 0)];
+    testkit::synthetic::write_part(&tmp, &anime, &[(video, frames)], part).unwrap();
+    std::fs::rename(&tmp, &f.config.index).unwrap();
+    let why = format!(
+        "{}: this is part 2 of 3 of a library, not a whole index: merge the parts with `indexer merge PART... -o {0}`",
+        f.config.index.display()
+    );
+    assert_eq!(state.index.reload(false), Reload::Failed(why));
+    let app = app(state.clone()).await;
+    let (status, body, _) = call(&app, upload(&jpeg(2)), "192.0.2.1").await;
+    assert_eq!(
+        (status.as_u16(), masked(body)),
+        (200, found(vec![hit(2, 1)])),
+        "the whole index stays in service"
+    );
+}
+
 #[actix_web::test]
 async fn starts_without_an_index_and_loads_it_when_it_appears() {
     let f = Fixture::without_index();

@@ -45,6 +45,24 @@ pub fn video(path: &str, anime: u32, episode: u32) -> Video {
 
 /// Writes an index of `anime` and `videos` (each video's `anime` is a position in `anime`) to
 /// `path`, as built by [`TOOL_VERSION`] at [`BUILT_AT`].
+/// The same as a part file (`indexer build --part`) holding share `part`.
+pub fn write_part(
+    path: &Path,
+    anime: &[Anime],
+    videos: &[VideoFrames],
+    part: shared::index::Part,
+) -> Result<()> {
+    let mut builder = IndexBuilder::new();
+    for a in anime {
+        builder.add_anime(a.clone());
+    }
+    for (video, frames) in videos {
+        builder.add_video(video.clone(), frames);
+    }
+    shared::index::write_part_atomically(path, &builder.finish(), part, TOOL_VERSION, BUILT_AT)?;
+    Ok(())
+}
+
 pub fn write_index(path: &Path, anime: &[Anime], videos: &[VideoFrames]) -> Result<()> {
     let mut builder = IndexBuilder::new();
     for a in anime {
