@@ -150,6 +150,7 @@ impl Db {
         loop {
             attempt += 1;
             self.batch(begin)?;
+            let open = OpenTransaction(self);
             self.in_write.set(true);
             self.conflicted.set(false);
             let result = work(self).and_then(|value| {
@@ -157,6 +158,7 @@ impl Db {
                 Ok(value)
             });
             self.in_write.set(false);
+            std::mem::forget(open);
             if result.is_ok() {
                 return result;
             }
@@ -166,6 +168,17 @@ impl Db {
             }
             std::thread::sleep(backoff(attempt));
         }
+    }
+}
+
+/// Rolls back a transaction left open by a panic in `Db::write`'s work,
+/// so that the connection goes back to the pool clean.
+struct OpenTransaction<'a>(&'a Db);
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        self.0.in_write.set(false);
+        let _ = self.0.batch("ROLLBACK");
     }
 }
 

@@ -185,3 +185,24 @@ fn migrate_is_versioned_and_idempotent() {
         assert_eq!(env.count("PRAGMA foreign_keys"), 1);
     }
 }
+
+#[test]
+fn a_panic_inside_a_write_rolls_it_back() {
+    let env = Env::new();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: accounts::Result<()> = env.conn.write(|tx| {
+            let bob = new_user("bob@example.com", "correct horse battery");
+            let clock = env.clock.as_ref();
+            accounts::sign_up(tx, clock, &env.policy, &bob, &ClientInfo::default()).unwrap();
+            panic!("the work failed half-way");
+        });
+    }));
+    assert!(panicked.is_err());
+    env.sign_up("ann@example.com");
+    let emails = env
+        .conn
+        .query("SELECT email FROM users", accounts::params![])
+        .unwrap();
+    assert_eq!(emails.len(), 1, "bob rolled back, ann committed");
+    assert_eq!(emails[0].get::<String>(0).unwrap(), "ann@example.com");
+}
