@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{Clock, iso8601};
 use crate::crypto::{LETTERS, new_id, random_string, sha256_b64url};
 use crate::error::{Error, Result};
-use crate::users::{USER_COLUMNS, User, user_from_row};
+use crate::user_row::{USER_COLUMNS, User, user_from_row};
 
 /// Every key starts with this, so leaked keys are easy to recognise.
 pub const KEY_PREFIX: &str = "ak_";

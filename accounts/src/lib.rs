@@ -17,6 +17,7 @@ pub mod error;
 pub mod limiter;
 pub mod password;
 pub mod sessions;
+mod user_row;
 pub mod users;
 
 pub use admin::{MAX_GRANT, UserListing, grant_credits, list_users, set_disabled, show_credits};

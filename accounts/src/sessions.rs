@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{Clock, DAY_MS, iso8601};
 use crate::crypto::{ALPHANUMERIC, new_id, random_string, sha256_b64url};
 use crate::error::Result;
-use crate::users::{USER_COLUMNS, User, user_from_row};
+use crate::user_row::{USER_COLUMNS, User, user_from_row};
 
 /// Lifetime of a remembered session, and how far it slides when refreshed.
 pub const SESSION_TTL_MS: i64 = 7 * DAY_MS;

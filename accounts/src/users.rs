@@ -1,50 +1,18 @@
 //! Users: input rules, sign-up and sign-in with email and password.
 
-use crate::db::{Db, DbError, Row};
+use crate::db::Db;
 use crate::params;
-use serde::{Deserialize, Serialize};
 
-use crate::clock::{Clock, iso8601};
+use crate::clock::Clock;
 use crate::crypto::new_id;
 use crate::error::{Error, Result};
 use crate::password::{PasswordPolicy, verify_password};
 use crate::sessions::{ClientInfo, SignedIn, create_session};
+pub use crate::user_row::User;
+use crate::user_row::{USER_COLUMNS, user_from_row};
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_EMAIL_LEN: usize = 254;
-
-/// User JSON as better-auth sends it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub email_verified: bool,
-    pub image: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Disabled by an operator; never sent to clients.
-    #[serde(skip)]
-    pub disabled: bool,
-}
-
-/// The columns [`user_from_row`] reads, for queries that alias `users` as `u`.
-pub(crate) const USER_COLUMNS: &str =
-    "u.id, u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at, u.disabled";
-
-pub(crate) fn user_from_row(row: &Row, at: usize) -> Result<User, DbError> {
-    Ok(User {
-        id: row.get(at)?,
-        name: row.get(at + 1)?,
-        email: row.get(at + 2)?,
-        email_verified: row.get(at + 3)?,
-        image: row.get(at + 4)?,
-        created_at: iso8601(row.get(at + 5)?),
-        updated_at: iso8601(row.get(at + 6)?),
-        disabled: row.get(at + 7)?,
-    })
-}
 
 /// The sign-up body.
 #[derive(Debug, Clone)]
