@@ -79,22 +79,22 @@ struct UserUsage {
     credits: i64,
 }
 
+/// One query (one round trip to a database server) for everything the
+/// quota rules look at.
 fn user_usage(conn: &Db, user_id: &str, now: i64) -> Result<UserUsage> {
-    let free_used = conn
-        .query_one(
-            "SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND kind = 'free' AND at >= ?2",
-            params![user_id, day_start_ms(now)],
-        )?
-        .get(0)?;
-    let hour = conn.query_one(
-        "SELECT COUNT(*), MIN(at) FROM charges WHERE user_id = ?1 AND at > ?2",
-        params![user_id, now - HOUR_MS],
+    let row = conn.query_one(
+        "SELECT
+             (SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND kind = 'free' AND at >= ?2),
+             (SELECT COUNT(*) FROM charges WHERE user_id = ?1 AND at > ?3),
+             (SELECT MIN(at) FROM charges WHERE user_id = ?1 AND at > ?3),
+             (SELECT credits FROM credit_balances WHERE user_id = ?1)",
+        params![user_id, day_start_ms(now), now - HOUR_MS],
     )?;
     Ok(UserUsage {
-        free_used,
-        hourly_used: hour.get(0)?,
-        oldest_in_hour: hour.get(1)?,
-        credits: balance(conn, user_id)?,
+        free_used: row.get(0)?,
+        hourly_used: row.get(1)?,
+        oldest_in_hour: row.get(2)?,
+        credits: row.get::<Option<i64>>(3)?.unwrap_or(0),
     })
 }
 

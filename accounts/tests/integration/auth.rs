@@ -104,16 +104,10 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert_eq!(signed_in.user.email, "ann@example.com");
 }
 
-fn median_time(mut run: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[2]
+fn timed(run: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    run();
+    start.elapsed()
 }
 
 #[test]
@@ -121,8 +115,17 @@ fn unknown_email_costs_about_as_much_as_a_wrong_password() {
     let mut env = Env::new();
     env.policy = PasswordPolicy::with_iterations(60_000);
     env.sign_up("ann@example.com");
-    let wrong = median_time(|| drop(try_sign_in(&env, "ann@example.com", "nope nope")));
-    let unknown = median_time(|| drop(try_sign_in(&env, "bob@example.com", "nope nope")));
+    // The fastest of interleaved runs: what each costs when nothing else
+    // competes for the cores (a loaded machine only ever adds time).
+    let (mut wrong, mut unknown) = (Duration::MAX, Duration::MAX);
+    for _ in 0..7 {
+        wrong = wrong.min(timed(|| {
+            drop(try_sign_in(&env, "ann@example.com", "nope nope"))
+        }));
+        unknown = unknown.min(timed(|| {
+            drop(try_sign_in(&env, "bob@example.com", "nope nope"))
+        }));
+    }
     assert!(
         unknown * 2 >= wrong && wrong * 2 >= unknown,
         "wrong password {wrong:?}, unknown email {unknown:?}"

@@ -96,8 +96,16 @@ results. \"One at a time\" is one caller; \"at once\" is {threads} users
 searching together, each on its own connection (SQLite serialises the
 writers with `BEGIN IMMEDIATE`; PostgreSQL runs them `SERIALIZABLE` and
 re-runs the losers of a race). The reference is SQLite in the same run.
+Neither waits for the disk at commit: SQLite runs WAL with
+`synchronous=NORMAL`, and the throwaway PostgreSQL of
+`scripts/with-postgres.sh` runs with `fsync=off`; a production PostgreSQL
+with `fsync` adds the disk's flush time to each commit. Most of
+PostgreSQL's cost is round trips: five statements per search (the usage
+query before the search and again in the transaction, the purchased credit
+spent, the charge, the record) plus the transaction's begin and commit,
+each a message to the server and back.
 
-| engine | p50 ms | p99 ms | mean ms | mean vs SQLite | searches/s at once |
+| engine | p50 ms, one at a time | p99 ms | mean ms | mean vs SQLite | searches/s at once |
 |---|---|---|---|---|---|
 {rows}
 The search itself (decode, hypotheses, index) costs 1–10 ms more on the
