@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 packages=(ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libavfilter-dev libavdevice-dev clang libclang-dev pkg-config python3 python3-venv
-  chromium chromium-driver postgresql nginx-light)
+  chromium chromium-driver postgresql nginx-light openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -25,6 +25,8 @@ pub enum DbError {
     LostInTransaction,
     #[error("postgres connection: {0}")]
     Thread(String),
+    #[error("postgres TLS: {0}")]
+    Tls(String),
 }
 
 impl DbError {

@@ -10,6 +10,7 @@ mod pg;
 mod pool;
 mod sqlite;
 mod target;
+mod tls;
 mod value;
 
 use std::cell::Cell;

@@ -19,6 +19,8 @@ use bytes::BytesMut;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
+use super::tls::{Connect, connect_options};
+
 use super::dialect::postgres_params;
 use super::{DbError, Param, Row, Value};
 
@@ -31,7 +33,7 @@ pub struct PgConn {
 
 /// What the connection's thread owns.
 struct Session {
-    url: String,
+    connect: Connect,
     client: Option<Client>,
     statements: HashMap<String, Statement>,
 }
@@ -42,7 +44,7 @@ impl PgConn {
     pub fn connect(url: &str) -> Result<PgConn, DbError> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         let mut session = Session {
-            url: url.to_owned(),
+            connect: connect_options(url)?,
             client: None,
             statements: HashMap::new(),
         };
@@ -115,7 +117,10 @@ impl Session {
             return Err(DbError::LostInTransaction);
         }
         self.statements.clear();
-        let mut client = Client::connect(&self.url, NoTls)?;
+        let mut client = match &self.connect.tls {
+            Some(tls) => Client::connect(&self.connect.url, tls.clone())?,
+            None => Client::connect(&self.connect.url, NoTls)?,
+        };
         // Notices ("relation already exists, skipping") are not news: the
         // logs would carry one per migration step at every start.
         client.batch_execute("SET client_min_messages TO warning")?;

@@ -8,3 +8,4 @@ mod credits;
 mod errors;
 mod secrets;
 mod sessions;
+mod tls;
