@@ -58,7 +58,9 @@ pub fn connect_options(url: &str) -> Result<Connect, DbError> {
 
 fn connector(root_cert: Option<&str>) -> Result<MakeRustlsConnect, DbError> {
     let roots = match root_cert {
-        Some(path) => roots_from_file(&percent_decoded(path))?,
+        Some(path) => {
+            roots_from_file(&percent_encoding::percent_decode_str(path).decode_utf8_lossy())?
+        }
         None => RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         },
@@ -83,29 +85,6 @@ fn roots_from_file(path: &str) -> Result<RootCertStore, DbError> {
         return Err(unreadable("no certificate in it".into()));
     }
     Ok(roots)
-}
-
-/// `%2F` and friends in a URL option value.
-fn percent_decoded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -148,8 +148,7 @@ fn this_schema() -> String {
         ("server", last(SERVER_MIGRATIONS)),
     ];
     each.sort();
-    let each: Vec<_> = each.iter().map(|(c, v)| format!("{c} v{v}")).collect();
-    each.join(", ")
+    schema_text(each)
 }
 
 const VERSIONS: &str = "SELECT component, MAX(version) FROM schema_migrations \
@@ -159,9 +158,17 @@ const VERSIONS: &str = "SELECT component, MAX(version) FROM schema_migrations \
 fn versions(rows: &[accounts::db::Row]) -> Result<String, DbError> {
     let each = rows
         .iter()
-        .map(|r| Ok(format!("{} v{}", r.get::<String>(0)?, r.get::<i64>(1)?)))
+        .map(|r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
         .collect::<Result<Vec<_>, DbError>>()?;
-    Ok(each.join(", "))
+    Ok(schema_text(each))
+}
+
+/// Components and their versions as the messages show them.
+fn schema_text<C: std::fmt::Display, V: std::fmt::Display>(
+    each: impl IntoIterator<Item = (C, V)>,
+) -> String {
+    let each: Vec<_> = each.into_iter().map(|(c, v)| format!("{c} v{v}")).collect();
+    each.join(", ")
 }
 
 /// The first table of `tables` that holds rows in the destination.

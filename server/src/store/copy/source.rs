@@ -2,7 +2,7 @@
 //! read transaction (a consistent snapshot even if a server still writes),
 //! its tables ordered so that each comes after the ones it references.
 
-use super::{CopyError, VERSIONS};
+use super::{CopyError, VERSIONS, schema_text};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,9 +71,7 @@ impl Source {
 
     /// "accounts v1, server v1", as [`versions`] prints the destination's.
     pub(super) fn versions(&self) -> Result<String, CopyError> {
-        let found = self.strings(VERSIONS)?;
-        let each: Vec<_> = found.iter().map(|(c, v)| format!("{c} v{v}")).collect();
-        Ok(each.join(", "))
+        Ok(schema_text(self.strings(VERSIONS)?))
     }
 
     /// Two-column query results as text.
