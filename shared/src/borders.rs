@@ -5,6 +5,12 @@
 
 use crate::gray::Gray;
 
+mod inset;
+mod screen;
+
+pub use inset::inset_rects;
+pub use screen::{Point, rectified_size, rectify, screen_quad};
+
 /// A rectangle in work-image pixels; `x1`/`y1` exclusive.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -115,6 +121,28 @@ pub fn content_rect(img: &Gray, bars: Bars) -> Rect {
         y0: cut.y0 as f32,
         x1: cut.x1 as f32,
         y1: cut.y1 as f32,
+    }
+}
+
+/// The content area of the part `rect` of a work image, as `content_rect`
+/// finds it in a picture of that part alone: a video found inside a
+/// bigger picture gets the cut its frames got when they were indexed.
+pub fn content_rect_within(img: &Gray, rect: Rect, bars: Bars) -> Rect {
+    let (x0, y0) = (
+        rect.x0.round().max(0.0) as u32,
+        rect.y0.round().max(0.0) as u32,
+    );
+    let x1 = (rect.x1.round() as u32).min(img.width);
+    let y1 = (rect.y1.round() as u32).min(img.height);
+    if x1 <= x0 + 1 || y1 <= y0 + 1 {
+        return rect;
+    }
+    let inner = content_rect(&img.crop(x0, y0, x1, y1), bars);
+    Rect {
+        x0: inner.x0 + x0 as f32,
+        y0: inner.y0 + y0 as f32,
+        x1: inner.x1 + x0 as f32,
+        y1: inner.y1 + y0 as f32,
     }
 }
 
@@ -239,7 +267,31 @@ pub fn full_width_bands(img: &Gray) -> Vec<Rect> {
     let inner = best_band(&edges, w, h);
     edges.extend([(0, 1.0), (h, 1.0)]);
     let with_picture_edges = best_band(&edges, w, h);
-    let mut bands: Vec<Rect> = inner.into_iter().chain(with_picture_edges).collect();
+    // A 16:9 frame whose other edge is too faint to see (a dark sky on a
+    // dimmed copy of itself): implied from the strongest edges.
+    let tall = w as f32 * 9.0 / 16.0;
+    let mut strongest: Vec<usize> = Vec::new();
+    for &(y, _) in &edges[..edges.len() - 2] {
+        // An edge spread over two rows is one edge.
+        if strongest.len() < IMPLIED_FROM && strongest.iter().all(|s| s.abs_diff(y) > 2) {
+            strongest.push(y);
+        }
+    }
+    let implied = strongest
+        .iter()
+        .flat_map(|&y| [y as f32 - tall, y as f32])
+        .filter(|&y0| y0 >= 0.0 && y0 + tall <= h as f32)
+        .map(|y0| Rect {
+            x0: 0.0,
+            y0,
+            x1: w as f32,
+            y1: y0 + tall,
+        });
+    let mut bands: Vec<Rect> = inner
+        .into_iter()
+        .chain(with_picture_edges)
+        .chain(implied)
+        .collect();
     bands.dedup();
     bands
 }
@@ -267,6 +319,8 @@ fn best_band(edges: &[(usize, f32)], w: usize, h: usize) -> Option<Rect> {
     })
 }
 
+/// The strongest edges a 16:9 band is implied from.
+const IMPLIED_FROM: usize = 2;
 /// Pictures at least this wide for their height are taken as video-shaped.
 const BAND_MAX_PICTURE_ASPECT: f32 = 1.6;
 /// The strongest row edges tried as a band's top or bottom.

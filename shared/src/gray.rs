@@ -125,6 +125,16 @@ impl Gray {
         Gray::new(ow, oh, dst.into_vec())
     }
 
+    /// The pixels of columns `x0..x1` and rows `y0..y1`.
+    pub fn crop(&self, x0: u32, y0: u32, x1: u32, y1: u32) -> Gray {
+        let (x1, y1) = (x1.min(self.width), y1.min(self.height));
+        let mut pixels = Vec::with_capacity(((x1 - x0) * (y1 - y0)) as usize);
+        for y in y0..y1 {
+            pixels.extend_from_slice(&self.row(y)[x0 as usize..x1 as usize]);
+        }
+        Gray::new(x1 - x0, y1 - y0, pixels)
+    }
+
     /// The image mirrored left to right.
     pub fn mirrored(&self) -> Self {
         let mut pixels = Vec::with_capacity(self.pixels.len());

@@ -37,42 +37,110 @@ impl Default for QueryOptions {
     }
 }
 
-/// The codes to look up for a screenshot: the picture as it is and as if
-/// it had been cropped, each also mirrored, over every area the video may
-/// fill. With borders cut, those are: the area inside dark bars (as
-/// indexed), the area inside any flat bands (player chrome), and the
-/// areas framed by the strongest edges (video inside busy chrome).
-/// Without, the whole picture.
-pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
-    let mut areas = vec![];
-    if cut_borders {
-        let cuts = [Bars::Dark, Bars::Any].map(|bars| borders::content_rect(img, bars));
-        let framed = borders::framed_rects(img).into_iter().flatten();
-        let framed = framed.filter(|r| plausible(r, img));
-        let bands = borders::full_width_bands(img);
-        for r in cuts.into_iter().chain(framed).chain(bands) {
-            if !areas.contains(&r) {
-                areas.push(r);
-            }
-        }
-    } else {
-        areas.push(Rect::full(img));
+/// Where in a screenshot the video may be, and what suggested it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The whole picture (borders not cut).
+    Whole,
+    /// Inside dark bars: the cut every indexed frame gets.
+    DarkBars,
+    /// Inside any flat bands (player chrome).
+    FlatBands,
+    /// Framed by the strongest edges across the picture (busy chrome).
+    Framed,
+    /// A full-width video-shaped band of a taller picture (shorts, memes).
+    Band,
+    /// A rectangle outlined by edges inside the picture (stream layouts).
+    Inset,
+}
+
+/// An area of the work image the video may fill.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub rect: Rect,
+    pub source: Source,
+}
+
+/// The areas a screenshot's video may fill, most likely first, without
+/// repeats. With borders cut, those are: the area inside dark bars (as
+/// indexed), the area inside any flat bands (player chrome), the areas
+/// framed by the strongest edges (video inside busy chrome) and the
+/// video-shaped bands of a tall picture. Without, the whole picture.
+pub fn areas(img: &Gray, cut_borders: bool) -> Vec<Area> {
+    if !cut_borders {
+        return vec![Area {
+            rect: Rect::full(img),
+            source: Source::Whole,
+        }];
     }
+    let at = |source: Source| move |rect: Rect| Area { rect, source };
+    let cuts = [
+        at(Source::DarkBars)(borders::content_rect(img, Bars::Dark)),
+        at(Source::FlatBands)(borders::content_rect(img, Bars::Any)),
+    ];
+    let framed = borders::framed_rects(img)
+        .into_iter()
+        .flatten()
+        .filter(|r| plausible(r, img))
+        .map(at(Source::Framed));
+    let bands = borders::full_width_bands(img)
+        .into_iter()
+        .map(at(Source::Band));
+    let insets = borders::inset_rects(img).into_iter().map(at(Source::Inset));
+    // A video found inside the picture is cut as its frames were indexed.
+    let as_indexed = |a: Area| Area {
+        rect: borders::content_rect_within(img, a.rect, Bars::Dark),
+        ..a
+    };
+    let found = framed.chain(bands).chain(insets).map(as_indexed);
+    let mut areas: Vec<Area> = Vec::new();
+    for a in cuts.into_iter().chain(found) {
+        if !areas.iter().any(|b| b.rect == a.rect) {
+            areas.push(a);
+        }
+    }
+    areas
+}
+
+/// The codes to look up for a screenshot: over every area the video may
+/// fill (see `areas`), the picture as it is and as if it had been cropped,
+/// each also mirrored.
+pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
+    let mut probes: Vec<Probe> = areas(img, cut_borders)
+        .iter()
+        .flat_map(|a| area_probes(img, a.rect))
+        .collect();
+    if cut_borders && let Some(screen) = photographed_screen(img) {
+        let content = borders::content_rect(&screen, Bars::Dark);
+        probes.extend(area_probes(&screen, content));
+    }
+    probes
+}
+
+/// The screen a phone photo of a monitor shows, made rectangular again
+/// (see `borders::screen_quad`).
+pub fn photographed_screen(img: &Gray) -> Option<Gray> {
+    let quad = borders::screen_quad(img)?;
+    let (w, h) = borders::rectified_size(&quad);
+    let plausible = w as f32 >= img.width as f32 * 0.5 && h as f32 >= img.height as f32 * 0.5;
+    plausible.then(|| borders::rectify(img, &quad, w, h))
+}
+
+/// The probes of one area: as is and cropped, each also mirrored.
+pub fn area_probes(img: &Gray, content: Rect) -> Vec<Probe> {
     let mut codes = Vec::new();
-    for content in areas {
-        for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
-            // A frame cropped by `crop` per side shows its described area
-            // at this share of each side of the screenshot.
-            let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
-            let d = descriptor::describe(img, content.shrunk(m, m, m, m));
-            // A blank area (a black or white frame) tells no scene apart
-            // from another; flat frames are indexed with a code that must
-            // match nothing, so nothing is searched for it.
-            if !d.is_flat() {
-                let probe = Probe::new(&d);
-                codes.push(probe);
-                codes.push(probe.mirrored());
-            }
+    for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
+        // A frame cropped by `crop` per side shows its described area
+        // at this share of each side of the screenshot.
+        let m = (MARGIN - crop) / (1.0 - 2.0 * crop);
+        let d = descriptor::describe(img, content.shrunk(m, m, m, m));
+        // A blank area (a black or white frame) tells no scene apart
+        // from another; flat frames are indexed with a code that must
+        // match nothing, so nothing is searched for it.
+        if !d.is_flat() {
+            let probe = Probe::new(&d);
+            codes.push(probe);
+            codes.push(probe.mirrored());
         }
     }
     codes

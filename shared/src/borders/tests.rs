@@ -122,3 +122,70 @@ fn a_frame_across_a_tall_canvas_is_found_between_its_edges() {
     // A picture shaped like a video gets no band hypothesis.
     assert!(full_width_bands(&band_on(320, 180, 40, (20, 160))).is_empty());
 }
+
+#[test]
+fn a_frame_with_one_faint_edge_is_implied_from_the_other() {
+    // A night sky as dark as the dimmed backdrop above the frame: only
+    // the frame's bottom edge (row 380) shows; a 16:9 band ends there.
+    let mut shorts = band_on(320, 569, 40, (200, 380));
+    for y in 200..290 {
+        for x in 0..320 {
+            shorts.pixels[y * 320 + x] = 40 + (x % 3) as u8;
+        }
+    }
+    let bands = full_width_bands(&shorts);
+    assert!(
+        bands.iter().any(|r| (r.y0, r.y1) == (200.0, 380.0)),
+        "{bands:?}"
+    );
+}
+
+/// A picture of smooth shading: few strong edges inside, unlike `busy`.
+fn painted(w: u32, h: u32) -> Gray {
+    let pixels = (0..h)
+        .flat_map(|y| {
+            (0..w).map(move |x| {
+                let (x, y) = (x as f32, y as f32);
+                (150.0 + 60.0 * (x / 9.0).sin() + 40.0 * (y / 7.0 + x / 13.0).cos()) as u8
+            })
+        })
+        .collect();
+    Gray::new(w, h, pixels)
+}
+
+#[test]
+fn a_video_inside_a_stream_layout_is_found_by_its_outline() {
+    // A 192x108 video at (8, 36) of a dark 320x180 layout, with a lighter
+    // webcam box and a chat panel to its right.
+    let mut layout = framed(&painted(192, 108), 36, 36, 8, 120, 24);
+    for y in 8..80 {
+        for x in 212..312 {
+            layout.pixels[y * 320 + x] = 90;
+        }
+    }
+    let found = inset_rects(&layout);
+    let want = Rect {
+        x0: 8.0,
+        y0: 36.0,
+        x1: 200.0,
+        y1: 144.0,
+    };
+    assert_eq!(found.first(), Some(&want), "{found:?}");
+    // A picture without a frame inside it has no inset.
+    assert!(inset_rects(&painted(320, 180)).is_empty());
+}
+
+#[test]
+fn a_found_video_is_cut_of_its_own_dark_bars() {
+    // Letterboxed video (dark bars 10 rows deep) inside a grey layout.
+    let video = framed(&busy(200, 92), 10, 10, 0, 0, 8);
+    let layout = framed(&video, 30, 38, 40, 80, 120);
+    let area = Rect {
+        x0: 40.0,
+        y0: 30.0,
+        x1: 240.0,
+        y1: 142.0,
+    };
+    let cut = content_rect_within(&layout, area, Bars::Dark);
+    assert_eq!((cut.x0, cut.y0, cut.x1, cut.y1), (40.0, 40.0, 240.0, 132.0));
+}

@@ -114,7 +114,8 @@ pub fn exact(
     probes: &[Probe],
     keep_video: Option<&dyn Fn(usize) -> bool>,
 ) -> Vec<Hit> {
-    let all = (1u64 << probes.len().min(MAX_PROBES)) - 1;
+    // Every probe: a mask of `probes.len()` ones (64 would overflow a shift).
+    let all = u64::MAX >> (64 - probes.len().clamp(1, MAX_PROBES));
     let plan = (0..index.layout().buckets() as u32).map(|k| (k, all));
     let mut hits = scan_buckets(index, probes, plan.collect(), MAX_DISTANCE, keep_video);
     locate(index, &mut hits);

@@ -114,3 +114,21 @@ fn a_clear_answer_stays_confident() {
     assert!(found[0].similarity >= 0.9, "{found:?}");
     assert_eq!(found[0].similarity, search::similarity(4));
 }
+
+#[test]
+fn the_exact_scan_reads_every_probe_even_at_the_most_a_search_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(4);
+    let scene = random_code(&mut rng);
+    let index = two_anime(dir.path(), scene, random_code(&mut rng));
+    // 64 probes, the right one last: a mask of 64 probes once overflowed
+    // to none.
+    let mut probes: Vec<Probe> = (0..search::MAX_PROBES - 1)
+        .map(|_| Probe::of_code(random_code(&mut rng)))
+        .collect();
+    probes.push(Probe::of_code(scene));
+
+    let hits = search::exact(&index, &probes, None);
+
+    assert_eq!(hits.first().map(|h| h.distance), Some(0), "{hits:?}");
+}

@@ -5,3 +5,4 @@
 mod decode;
 mod grouping;
 mod properties;
+mod reframed;

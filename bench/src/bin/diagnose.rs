@@ -1,0 +1,120 @@
+//! `diagnose`: why screenshots of a class are missed. For each screenshot
+//! of `just eval`'s fixtures it prints every area the query tries, how near
+//! that area's best probe comes to the right frame's code, and what the
+//! search answered: a miss whose right frame no area comes near is the
+//! area finder's, one with a near area is the ranking's.
+
+use anyhow::Context;
+use bench::judge::is_right;
+use clap::Parser;
+use shared::image_decode::{DecodeLimits, decode_image};
+use shared::query::{area_probes, areas, search_image};
+use shared::{FrameCode, Gray, Index, QueryOptions};
+use std::path::PathBuf;
+use testkit::library::Truth;
+use testkit::queries::{Query, QuerySet};
+
+#[derive(Parser)]
+#[command(about = "Show, per screenshot, how near each query area comes to the right frame")]
+struct Args {
+    /// The work folder `eval` made (libraries, queries, index).
+    #[arg(long, default_value = "target/eval")]
+    work: PathBuf,
+    /// Classes to look at (e.g. pip shorts).
+    classes: Vec<String>,
+    /// Print only the screenshots the search gets wrong.
+    #[arg(long)]
+    misses: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let index = Index::open(&args.work.join("index.bin"))?;
+    let truth =
+        Truth::load(&args.work.join("lib/truth.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let queries = args.work.join("queries");
+    let set = QuerySet::load(&queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let codes = index.codes_in_frame_order();
+    let mut histogram = std::collections::BTreeMap::<u32, usize>::new();
+    for q in set
+        .queries
+        .iter()
+        .filter(|q| q.indexed && args.classes.contains(&q.class))
+    {
+        let bytes = std::fs::read(queries.join(&q.image)).context("reading a screenshot")?;
+        let img = decode_image(&bytes, &DecodeLimits::default())?;
+        let hits = search_image(&index, &img, &QueryOptions::default());
+        let right = hits.first().is_some_and(|h| is_right(&truth, q, h));
+        let wanted = right_codes(&index, &codes, q);
+        let gray = Gray::from_rgb(&img);
+        let mut best_all = u32::MAX;
+        let mut line = String::new();
+        for a in areas(&gray, true) {
+            let best = area_probes(&gray, a.rect)
+                .iter()
+                .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
+                .min()
+                .unwrap_or(99);
+            best_all = best_all.min(best);
+            let r = a.rect;
+            line += &format!(
+                " {:?}[{:.0},{:.0},{:.0},{:.0}]={best}",
+                a.source, r.x0, r.y0, r.x1, r.y1
+            );
+        }
+        if let Some(screen) = shared::query::photographed_screen(&gray) {
+            let content = shared::borders::content_rect(&screen, shared::borders::Bars::Dark);
+            let best = area_probes(&screen, content)
+                .iter()
+                .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
+                .min()
+                .unwrap_or(99);
+            best_all = best_all.min(best);
+            line += &format!(" Screen[{}x{}]={best}", screen.width, screen.height);
+        }
+        *histogram.entry(best_all.min(40)).or_default() += 1;
+        if args.misses && right {
+            continue;
+        }
+        let answer = hits.first().map_or("nothing".to_string(), |h| {
+            format!("{} {:.1}s sim {:.3}", h.filename, h.at, h.similarity)
+        });
+        println!(
+            "{} {} ({}x{}) best {best_all}; answered {answer}:{line}",
+            if right { "ok  " } else { "MISS" },
+            q.image,
+            gray.width,
+            gray.height
+        );
+    }
+    println!("best distance over all areas -> screenshots: {histogram:?}");
+    Ok(())
+}
+
+/// Codes of the frames that show the screenshot's content: the frame on
+/// screen at its time (and its neighbours) and those of its equivalents.
+fn right_codes(index: &Index, codes: &[FrameCode], q: &Query) -> Vec<FrameCode> {
+    let mut out = Vec::new();
+    let mut add = |path: &str, from: f64, to: f64| {
+        let Some(v) = index
+            .videos()
+            .iter()
+            .position(|v| path.ends_with(v.path.as_str()))
+        else {
+            return;
+        };
+        let first = index.frame_range(v).start as usize;
+        let times = index.times_ms(v);
+        for (i, &t) in times.iter().enumerate() {
+            let end = times.get(i + 1).copied().unwrap_or(u32::MAX);
+            if (t as f64) <= to * 1000.0 + 50.0 && (end as f64) >= from * 1000.0 - 50.0 {
+                out.push(codes[first + i]);
+            }
+        }
+    };
+    add(&q.video, q.time, q.time);
+    for e in &q.equivalents {
+        add(&e.video, e.from, e.to);
+    }
+    out
+}

@@ -1,0 +1,67 @@
+//! Re-framed screenshots on the query side: the frame on a tall "shorts"
+//! canvas, inside a stream layout, and photographed off a monitor must
+//! each give a probe near the code the frame is indexed under.
+
+use image::{Rgb, RgbImage};
+use shared::Gray;
+use shared::descriptor::frame_descriptor;
+use shared::query::probes;
+use testkit::distort::Class;
+use testkit::rng::Rng;
+
+/// A frame with a cel-shaded look: smooth shading, a few hard-edged
+/// shapes, some of them dark near the border.
+fn frame(seed: u64) -> RgbImage {
+    let mut rng = Rng::new(seed);
+    let (w, h) = (853, 479);
+    let mut img = RgbImage::from_fn(w, h, |x, y| {
+        let (x, y) = (x as f32, y as f32);
+        let v = 120.0 + 50.0 * (x / 97.0).sin() + 40.0 * (y / 61.0 + x / 151.0).cos();
+        Rgb([v as u8, (v * 0.9) as u8, (255.0 - v) as u8])
+    });
+    for _ in 0..8 {
+        let (x0, y0) = (rng.below(w as usize) as u32, rng.below(h as usize) as u32);
+        let (bw, bh) = (40 + rng.below(200) as u32, 40 + rng.below(160) as u32);
+        let colour = Rgb([rng.below(256) as u8, rng.below(256) as u8, rng.below(256) as u8]);
+        for y in y0..(y0 + bh).min(h) {
+            for x in x0..(x0 + bw).min(w) {
+                img.put_pixel(x, y, colour);
+            }
+        }
+    }
+    img
+}
+
+/// The nearest any probe of the distorted frame comes to its indexed code.
+fn nearest(class: Class, seed: u64) -> u32 {
+    let original = frame(seed);
+    let indexed = frame_descriptor(&Gray::from_rgb(&original)).code;
+    let shot = class.apply(&original, &mut Rng::new(seed + 100));
+    probes(&Gray::from_rgb(&shot), true)
+        .iter()
+        .map(|p| p.code.distance(indexed))
+        .min()
+        .unwrap_or(u32::MAX)
+}
+
+fn assert_found(class: Class) {
+    for seed in 1..=6 {
+        let d = nearest(class, seed);
+        assert!(d <= 10, "{class:?}, seed {seed}: nearest probe {d} bits away");
+    }
+}
+
+#[test]
+fn a_frame_on_a_tall_canvas_is_found() {
+    assert_found(Class::Shorts);
+}
+
+#[test]
+fn a_frame_inside_a_stream_layout_is_found() {
+    assert_found(Class::Pip);
+}
+
+#[test]
+fn a_photographed_screen_is_made_rectangular_again() {
+    assert_found(Class::Photo);
+}
