@@ -19,6 +19,7 @@ use shared::search::{Budget, Probe};
 use shared::{Index, SearchHit};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use testkit::distort::Class;
 use testkit::library::Truth;
 use testkit::queries::{Query, QuerySet};
 
@@ -64,6 +65,25 @@ pub struct Variant {
     /// Queries whose top answer is as near as the exact scan's.
     pub recalled: usize,
     pub right: usize,
+    /// Per distortion class, in `Class::ALL` order.
+    pub classes: Vec<ClassRecall>,
+}
+
+/// One distortion class's screenshots at one budget.
+#[derive(Clone, Debug, Default)]
+pub struct ClassRecall {
+    pub class: String,
+    pub queries: usize,
+    /// The exact scan answers them at all, and right.
+    pub answered: usize,
+    pub right_exact: usize,
+    /// The bucket search's top answer is the exact scan's.
+    pub recalled: usize,
+    /// The bucket search is right where the exact scan is.
+    pub right_recalled: usize,
+    pub right: usize,
+    /// Bucket search latency of each screenshot.
+    pub ms: Vec<f64>,
 }
 
 pub struct ServerNumbers {
@@ -206,11 +226,33 @@ fn search_all(
             ms: vec![],
             recalled: 0,
             right: 0,
+            classes: Class::ALL
+                .iter()
+                .map(|c| ClassRecall {
+                    class: c.name().to_string(),
+                    ..ClassRecall::default()
+                })
+                .collect(),
         };
         for (s, e) in shots.iter().zip(&exact) {
             let (hits, ms) = run(s, Method::Buckets(*budget));
             v.ms.push(ms);
-            v.right += right(s, &hits) as usize;
+            let is_right = right(s, &hits);
+            v.right += is_right as usize;
+            let class = v.classes.iter_mut().find(|c| c.class == s.query.class);
+            if let Some(c) = class {
+                let exact_right = right(s, e);
+                c.queries += 1;
+                c.ms.push(ms);
+                c.right += is_right as usize;
+                c.right_exact += exact_right as usize;
+                c.right_recalled += (exact_right && is_right) as usize;
+                c.answered += !e.is_empty() as usize;
+                c.recalled += e
+                    .first()
+                    .is_some_and(|best| hits.first().is_some_and(|h| same_answer(h, best)))
+                    as usize;
+            }
             if let Some(best) = e.first() {
                 let found = hits.first().is_some_and(|h| same_answer(h, best));
                 v.recalled += found as usize;
@@ -267,7 +309,7 @@ pub fn render(rows: &[Row], command: &str) -> String {
 Each index holds the {real} decoded fixture frames the screenshots come from, then synthetic \
 distractors derived from other decoded footage (see `bench/src/synth.rs`). Latency is the \
 search alone (bucket plan or scan, comparison, grouping) of one screenshot's probe codes \
-(up to 24: dark-bar, chrome and framed areas; crops; mirror) on one core, after the index was written (page cache \
+(up to 64: dark-bar, chrome, framed, band and inset areas, a photographed screen; crops; mirror; 13-21 on average per class) on one core, after the index was written (page cache \
 warm); the exact scan's latency is over the first {EXACT_TIMED} screenshots. Recall: the share of screenshots the exact scan answers whose top answer the bucket search \
 also gives (the same video at a time inside the exact answer's span, or an answer as near).\n\n\
 | frames | key bits | bytes/frame | write | open | bucket search p50 / p99 | exact scan p50 / p99 | speed-up (p50) | recall | right top-1 (buckets / exact) |\n\
@@ -298,6 +340,31 @@ also gives (the same video at a time inside the exact answer's span, or an answe
             re = r.right_exact,
             n = r.queries,
         );
+    }
+    if let Some(r) = rows.last() {
+        s += &format!(
+            "\nBy class at {} frames: recall as above, and right-answer recall (of the screenshots the \
+exact scan answers right, the share the bucket search answers right too).\n\n\
+| class | bucket search p50 / p99 | recall | right-answer recall | right top-1 (buckets / exact) |\n|---|---|---|---|---|\n",
+            r.frames
+        );
+        for c in r.variants[0].classes.iter().filter(|c| c.queries > 0) {
+            s += &format!(
+                "| {} | {:.2} / {:.2} ms | {:.0} % ({}/{}) | {:.0} % ({}/{}) | {} / {} of {} |\n",
+                c.class,
+                p(&c.ms, 50.0),
+                p(&c.ms, 99.0),
+                crate::stats::rate(c.recalled, c.answered),
+                c.recalled,
+                c.answered,
+                crate::stats::rate(c.right_recalled, c.right_exact),
+                c.right_recalled,
+                c.right_exact,
+                c.right,
+                c.right_exact,
+                c.queries
+            );
+        }
     }
     if rows.iter().any(|r| r.variants.len() > 1) {
         s += "\nBudgets tried (bucket visits / entry comparisons per search):\n\n\

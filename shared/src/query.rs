@@ -11,9 +11,6 @@ use crate::index::Index;
 use crate::search::{self, Probe};
 use std::ops::RangeInclusive;
 
-/// Crops per side the query tries, beside none.
-const CROP_HYPOTHESES: [f32; 2] = [0.02, 0.04];
-
 /// How many answers a search may return: the `limit` the HTTP API and
 /// `indexer query` accept. `QueryOptions::limit` is clamped to it.
 pub const RESULT_LIMITS: RangeInclusive<usize> = 1..=5;
@@ -106,16 +103,42 @@ pub fn areas(img: &Gray, cut_borders: bool) -> Vec<Area> {
 /// fill (see `areas`), the picture as it is and as if it had been cropped,
 /// each also mirrored.
 pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
-    let mut probes: Vec<Probe> = areas(img, cut_borders)
-        .iter()
-        .flat_map(|a| area_probes(img, a.rect))
-        .collect();
+    let mut probes: Vec<Probe> = Vec::new();
+    let mut add = |found: Vec<Probe>| {
+        for p in found {
+            // A code this near one already planned reads the same buckets.
+            if probes.iter().all(|q| q.code.distance(p.code) > SAME_PROBE) {
+                probes.push(p);
+            }
+        }
+    };
+    for a in areas(img, cut_borders) {
+        add(area_probes(img, a.rect, crops_of(a.source)));
+    }
     if cut_borders && let Some(screen) = photographed_screen(img) {
         let content = borders::content_rect(&screen, Bars::Dark);
-        probes.extend(area_probes(&screen, content));
+        add(area_probes(&screen, content, FOUND_CROPS));
     }
     probes
 }
+
+/// Probes this near an earlier one are left out.
+const SAME_PROBE: u32 = 2;
+
+/// The crops tried per side of an area. A screenshot cropped by its maker
+/// is cut at the picture's own border; an area found inside the picture
+/// (a framed, band or inset area, a photographed screen) is where its
+/// edges are, uncropped, and its few extra hypotheses cost search time at
+/// scale.
+fn crops_of(source: Source) -> &'static [f32] {
+    match source {
+        Source::Whole | Source::DarkBars | Source::FlatBands => &CROPS,
+        Source::Framed | Source::Band | Source::Inset => FOUND_CROPS,
+    }
+}
+
+const CROPS: [f32; 3] = [0.0, 0.02, 0.04];
+const FOUND_CROPS: &[f32] = &[0.0];
 
 /// The screen a phone photo of a monitor shows, made rectangular again
 /// (see `borders::screen_quad`).
@@ -127,9 +150,9 @@ pub fn photographed_screen(img: &Gray) -> Option<Gray> {
 }
 
 /// The probes of one area: as is and cropped, each also mirrored.
-pub fn area_probes(img: &Gray, content: Rect) -> Vec<Probe> {
+pub fn area_probes(img: &Gray, content: Rect, crops: &[f32]) -> Vec<Probe> {
     let mut codes = Vec::new();
-    for crop in std::iter::once(0.0).chain(CROP_HYPOTHESES) {
+    for &crop in crops {
         // A frame cropped by `crop` per side shows its described area
         // at this share of each side of the screenshot.
         let m = (MARGIN - crop) / (1.0 - 2.0 * crop);

@@ -25,6 +25,14 @@ struct Args {
     /// Print only the screenshots the search gets wrong.
     #[arg(long)]
     misses: bool,
+    /// Print how many indexed frames a shot holds (a run of frames whose
+    /// codes stay within N bits of the run's first), for N = 8, 12, 16.
+    #[arg(long)]
+    shots: bool,
+    /// Print how far the code of a 9:16 window of a frame moves when the
+    /// window shifts sideways (on the `clean` screenshots).
+    #[arg(long)]
+    shift: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -35,6 +43,12 @@ fn main() -> anyhow::Result<()> {
     let queries = args.work.join("queries");
     let set = QuerySet::load(&queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
     let codes = index.codes_in_frame_order();
+    if args.shots {
+        print_shots(&index, &codes);
+    }
+    if args.shift {
+        print_shift(&queries, &set)?;
+    }
     let mut histogram = std::collections::BTreeMap::<u32, usize>::new();
     for q in set
         .queries
@@ -50,7 +64,7 @@ fn main() -> anyhow::Result<()> {
         let mut best_all = u32::MAX;
         let mut line = String::new();
         for a in areas(&gray, true) {
-            let best = area_probes(&gray, a.rect)
+            let best = area_probes(&gray, a.rect, &[0.0, 0.02, 0.04])
                 .iter()
                 .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
                 .min()
@@ -64,7 +78,7 @@ fn main() -> anyhow::Result<()> {
         }
         if let Some(screen) = shared::query::photographed_screen(&gray) {
             let content = shared::borders::content_rect(&screen, shared::borders::Bars::Dark);
-            let best = area_probes(&screen, content)
+            let best = area_probes(&screen, content, &[0.0])
                 .iter()
                 .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
                 .min()
@@ -72,6 +86,14 @@ fn main() -> anyhow::Result<()> {
             best_all = best_all.min(best);
             line += &format!(" Screen[{}x{}]={best}", screen.width, screen.height);
         }
+        let all = shared::query::probes(&gray, true);
+        let mut distinct: Vec<shared::FrameCode> = Vec::new();
+        for p in &all {
+            if distinct.iter().all(|c| c.distance(p.code) > 3) {
+                distinct.push(p.code);
+            }
+        }
+        line = format!(" probes {} ({} distinct){line}", all.len(), distinct.len());
         *histogram.entry(best_all.min(40)).or_default() += 1;
         if args.misses && right {
             continue;
@@ -117,4 +139,72 @@ fn right_codes(index: &Index, codes: &[FrameCode], q: &Query) -> Vec<FrameCode> 
         add(&e.video, e.from, e.to);
     }
     out
+}
+
+fn print_shots(index: &Index, codes: &[FrameCode]) {
+    for within in [8, 12, 16] {
+        let mut shots = 0;
+        for v in 0..index.videos().len() {
+            let mut first: Option<FrameCode> = None;
+            for f in index.frame_range(v) {
+                let c = codes[f as usize];
+                if first.is_none_or(|s| s.distance(c) > within) {
+                    shots += 1;
+                    first = Some(c);
+                }
+            }
+        }
+        println!(
+            "shots within {within} bits: {shots}, {:.1} frames a shot",
+            index.frame_count() as f64 / shots as f64
+        );
+    }
+}
+
+/// Median and p90 Hamming distance between the code of a window a third of
+/// the frame wide (full height, as a 9:16 cut of a 16:9 frame) and the same
+/// window shifted by a share of its width.
+fn print_shift(dir: &std::path::Path, set: &QuerySet) -> anyhow::Result<()> {
+    use shared::borders::Rect;
+    use shared::descriptor::describe;
+    let frames: Vec<Gray> = set
+        .queries
+        .iter()
+        .filter(|q| q.indexed && q.class == "clean")
+        .map(|q| {
+            let bytes = std::fs::read(dir.join(&q.image))?;
+            Ok(Gray::from_rgb(&decode_image(
+                &bytes,
+                &DecodeLimits::default(),
+            )?))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    for shift in [0.01f32, 0.02, 0.03, 0.05, 0.08, 0.12] {
+        let mut d: Vec<u32> = Vec::new();
+        for g in &frames {
+            let w = g.width as f32 * 0.316;
+            for start in [0.1f32, 0.35, 0.6] {
+                let x = g.width as f32 * start;
+                let window = |x0: f32| Rect {
+                    x0,
+                    y0: 0.0,
+                    x1: x0 + w,
+                    y1: g.height as f32,
+                };
+                let a = describe(g, window(x));
+                let b = describe(g, window(x + shift * w));
+                if !a.is_flat() {
+                    d.push(a.code.distance(b.code));
+                }
+            }
+        }
+        d.sort_unstable();
+        println!(
+            "window shifted by {:.0} % of its width: median {} bits, p90 {}",
+            shift * 100.0,
+            d[d.len() / 2],
+            d[d.len() * 9 / 10]
+        );
+    }
+    Ok(())
 }

@@ -71,7 +71,8 @@ fn main() -> anyhow::Result<()> {
     if args.verbose {
         print_misses(&outcomes);
     }
-    let report = report(&index, &outcomes, &args);
+    let previous = args.write.as_deref().map(previous_top1).unwrap_or_default();
+    let report = report(&index, &outcomes, &args, &previous);
     print!("{report}");
     if let Some(path) = &args.write {
         let doc = format!("{}{report}{}", preface(), notes());
@@ -151,33 +152,71 @@ dissolve answered with the neighbouring shot's span.\n\
 frames carry near-identical codes are folded into the first, so the five slots go to different scenes.\n\
 \n## Re-framed screenshots (issue #16, in progress)\n\n\
 The eleven classes from `shorts` down are what people post today (see `testkit/src/distort/reframe.rs`). \
-Measured on the same screenshots (top-1 %):\n\n\
-| class | before (2026-12-02) | now | what changed |\n|---|---|---|---|\n\
-| shorts | 9 | 83 | full-width bands (below) |\n\
-| pip | 0 | 0 | |\n\
-| vertical | 8 | 5 | (three screenshots; an extra band hypothesis wins over a weak right one) |\n\
-| crop15 | 24 | 24 | |\n\
-| photo | 56 | 56 | |\n\
-| stretch | 98 | 98 | |\n\
-| gray | 99 | 99 | |\n\
-| meme | 89 | 99 | full-width bands |\n\
-| rotate | 98 | 98 | |\n\
-| gif | 100 | 100 | |\n\
-| thumb160 | 99 | 99 | |\n\n\
-Tried and measured:\n\n\
+Top-1 % on the same screenshots at each step:\n\n\
+| class | at the start of #16 (2026-12-02) | 2026-12-03 morning | now | target |\n|---|---|---|---|---|\n\
+| shorts | 9 | 83 | 99 | 97 |\n\
+| pip | 0 | 0 | 97 | 95 |\n\
+| vertical | 8 | 5 | 3 | 90 |\n\
+| crop15 | 24 | 24 | 24 | 90 |\n\
+| photo | 56 | 56 | 95 | 90 |\n\
+| stretch | 98 | 98 | 98 | 97 |\n\
+| gray | 99 | 99 | 99 | 97 |\n\
+| meme | 89 | 99 | 100 | 97 |\n\
+| rotate | 98 | 98 | 98 | 97 |\n\
+| gif | 100 | 100 | 100 | 97 |\n\
+| thumb160 | 99 | 99 | 99 | 97 |\n\
+| chrome (an older class) | 94 | 94 | 98 | 90 |\n\n\
+`cargo run --release -p bench --bin diagnose -- CLASS...` prints, for each screenshot of a class, every area the \
+query tries and how near its best probe comes to the right frame's code: a miss no area comes near is the area \
+finder's, one with a near area is the ranking's. Every step below was chosen by it and measured by `just eval`.\n\n\
+Tried and measured, in order:\n\n\
 - Full-width bands (`borders::full_width_bands`, kept): a picture taller than a video (narrower than \
 1.6:1) is also searched over the video-shaped band (16:9 to 2.4:1) between the two strongest straight \
 row edges, and over the best band that may end at the picture's own top or bottom. Edges are taken \
 across two rows (a frame's edge falls between rows of the work image) and need only 30 % of a row \
 (a dark frame on a dimmed backdrop). Shorts 9 -> 30 (one band, picture edges weighed as seen ones: \
 the blurred backdrop above the frame won) -> 64 (picture edges weighed 0.6: meme fell to 94) -> 67 (two \
-bands) -> 83 (two-row edges, 30 %). Meme 89 -> 99. No other class moved; 0 confident un-indexed \
-answers throughout.\n\
-- A 16:9 band implied from one seen edge (for a frame whose other edge is too faint): shorts unchanged \
-at 83, vertical 5 -> 4; not kept.\n\
-- Not yet tried: pip (the frame is smaller than the canvas both ways: a rectangle search), vertical and \
-crop15 (a part of the frame: needs codes of sub-windows in the index), photo (a quadrilateral to \
-rectify).\n"
+bands) -> 83 (two-row edges, 30 %). Meme 89 -> 99.\n\
+- A 16:9 band implied from one seen edge, only when no second edge was found: shorts unchanged at 83; not kept.\n\
+- Insets (`borders::inset_rects`, kept): a video smaller than the picture both ways (a stream layout) is a \
+rectangle whose own outline is edges, though no edge runs across the picture. Candidate sides are the 12 \
+longest straight edge runs per axis (at least 25 % of the picture, gaps of 2 px allowed) and the picture's \
+borders (weighed 0.6); every video-shaped pair of pairs (1.3:1 to 2.45:1, at least 40 % of the width) is \
+scored by the share of its outline that is edge, in constant time from running sums, and the best two \
+above 55 % are searched. Pip 0 -> 91, shorts 83 -> 88.\n\
+- 16:9 bands implied from each of the two strongest row edges, up and down (kept): a night sky as dark as \
+the dimmed backdrop hides the frame's top. Shorts 88 -> 93; -> 94 with an edge seen on two rows counted \
+once; three edges instead of two: no better (94), not kept.\n\
+- The dark-bar cut inside a found area (`borders::content_rect_within`, kept): the indexer had cut the \
+dark sky of those night frames as a letterbox bar, so a band or inset is now cut as its frame was at \
+indexing before it is hashed. Pip 91 -> 99, shorts 94 -> 99, chrome 96 -> 98, meme 99 -> 100.\n\
+- A photographed screen (`borders::screen_quad`, kept): each side of the screen is the straight line \
+nearly along the picture's side (ends at most 25 % apart) across which the picture steps from darker \
+outside (the bezel) to brighter inside by 14 levels or more over 2 px either way, along at least 45 % \
+of the middle 60 % of its length; it is searched on a 2 px grid and refined to the pixel. The four \
+lines' crossings are mapped back to a rectangle by a projective map (bilinear samples), which is hashed \
+like a frame. Photo 58 -> 93.\n\
+- Fewer probes (kept): areas found inside the picture are searched uncropped only (the 2 % and 4 % crops \
+stand for a maker's crop at the picture's own border), and a probe within 2 bits of an earlier one is \
+left out. Mean probes per screenshot: clean 23 -> 13, shorts 41 -> 19, chrome 48 -> 21; pip 99 -> 97, \
+photo 93 -> 95, crop15 22 -> 24. At 10^7 frames the bucket search's p99 went from 13.4 to 8.3 ms \
+(`just bench-scale`).\n\
+- A bug on the way: the exact scan (every small index is read whole) read no probe at all when given \
+exactly 64 of them, the most a search takes (a shift overflow); a screenshot with that many probes was \
+answered with nothing. Fixed and tested.\n\n\
+Not done yet: `vertical` (a 9:16 window, a third of the frame's width) and `crop15` (5-20 % cut from each \
+side independently) show a part of the frame, and no code of the whole frame can be computed from a \
+part of it: they need codes of sub-windows in the index. Measured for that design (`diagnose --shift`, \
+the clean screenshots): the code of a window a third of the frame wide moves 4, 9, 13 and 22 bits \
+(median; p90 8, 13, 18, 28) when the window shifts by 1, 2, 3 and 5 % of its width (34 bits at 8 %). Indexing windows of 80 % of a vertical cut's width, spaced so that \
+one lies wholly inside any such cut, takes 12 windows a frame, and the screenshot then has to try its \
+window every 2 % of its width (10 offsets, 20 probes with the mirror). At 16 bytes an entry that is \
+192 bytes a frame against the 32 allowed. Indexing the windows once per shot instead does not save \
+enough here: a shot keeps only 1.5, 1.9 and 2.3 indexed frames whose codes stay within 8, 12 and 16 \
+bits of its first (`diagnose --shots`; the indexer already drops held drawings). So the next step is a \
+window descriptor that tolerates a shift of 10 % or more (lower frequencies, or a coarser grid), \
+measured the same way, before any format change. `crop15` needs its own windows (the middle 60 % of \
+the frame, which every such crop contains, at unknown scale and offset).\n"
 }
 
 /// The minimum top-1 accuracy `matching.md` sets for a class.
@@ -190,7 +229,30 @@ fn target(class: &str) -> f64 {
     }
 }
 
-fn report(index: &Index, outcomes: &[Outcome], args: &Args) -> String {
+/// The top-1 % per class of the report `path` holds (the last run's), to
+/// print beside the new ones; empty when there is none.
+fn previous_top1(path: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // | class | n | top-1 % | ...: the class table's rows only.
+        let is_class_row = cells.len() > 4 && cells[2].parse::<usize>().is_ok();
+        let class = cells.get(1).copied().unwrap_or_default();
+        if is_class_row && Class::ALL.iter().any(|c| c.name() == class) {
+            let top1 = cells[3].trim_end_matches(" (below)");
+            out.entry(class.to_string()).or_insert(top1.to_string());
+        }
+    }
+    out
+}
+
+fn report(
+    index: &Index,
+    outcomes: &[Outcome],
+    args: &Args,
+    previous: &BTreeMap<String, String>,
+) -> String {
     let mut by_class: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
     for o in outcomes.iter().filter(|o| o.query.indexed) {
         by_class.entry(o.query.class.as_str()).or_default().push(o);
@@ -203,7 +265,7 @@ fn report(index: &Index, outcomes: &[Outcome], args: &Args) -> String {
         args.per_class,
         args.seed
     ));
-    out.push_str("| class | n | top-1 % | top-5 % | target top-1 % | confident (>= 0.9) % |\n|---|---|---|---|---|---|\n");
+    out.push_str("| class | n | top-1 % | top-5 % | target top-1 % | confident (>= 0.9) % | top-1 % of the previous run |\n|---|---|---|---|---|---|---|\n");
     for class in Class::ALL.iter().map(|c| c.name()) {
         let Some(os) = by_class.get(class) else {
             continue;
@@ -221,11 +283,12 @@ fn report(index: &Index, outcomes: &[Outcome], args: &Args) -> String {
             " (below)"
         };
         out.push_str(&format!(
-            "| {class} | {n} | {:.1}{pass} | {:.1} | {:.0} | {:.1} |\n",
+            "| {class} | {n} | {:.1}{pass} | {:.1} | {:.0} | {:.1} | {} |\n",
             rate(top1, n),
             rate(top5, n),
             target(class),
-            rate(confident, n)
+            rate(confident, n),
+            previous.get(class).map_or("-", String::as_str)
         ));
     }
     out.push_str(&unindexed_line(outcomes));

@@ -14,7 +14,7 @@ struct Args {
     /// Index sizes in frames, comma-separated (e.g. 1e6,1e7,1e8).
     #[arg(long, default_value = "1e6,1e7,1e8", value_delimiter = ',')]
     frames: Vec<String>,
-    /// Distorted screenshots per class (11 classes).
+    /// Distorted screenshots per class (22 classes).
     #[arg(long, default_value_t = 20)]
     per_class: usize,
     #[arg(long, default_value = "target/scale")]

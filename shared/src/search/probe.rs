@@ -59,10 +59,14 @@ pub struct Budget {
 }
 
 impl Default for Budget {
+    /// 2,000 visits: a screenshot now makes up to 64 probes (bands, insets,
+    /// a photographed screen), and at 10^8 frames 3,000 visits took the
+    /// p99 to the 10 ms limit; 2,000 kept every right answer but one of
+    /// 440 at 10^7 (see docs/BENCHMARKS.md, "Search at scale").
     fn default() -> Self {
         Budget {
-            visits: 3_000,
-            compares: 1_500_000,
+            visits: 2_000,
+            compares: 1_000_000,
             max_cost: 40.0,
             per_flip: 0.25,
         }

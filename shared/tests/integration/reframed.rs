@@ -22,7 +22,11 @@ fn frame(seed: u64) -> RgbImage {
     for _ in 0..8 {
         let (x0, y0) = (rng.below(w as usize) as u32, rng.below(h as usize) as u32);
         let (bw, bh) = (40 + rng.below(200) as u32, 40 + rng.below(160) as u32);
-        let colour = Rgb([rng.below(256) as u8, rng.below(256) as u8, rng.below(256) as u8]);
+        let colour = Rgb([
+            rng.below(256) as u8,
+            rng.below(256) as u8,
+            rng.below(256) as u8,
+        ]);
         for y in y0..(y0 + bh).min(h) {
             for x in x0..(x0 + bw).min(w) {
                 img.put_pixel(x, y, colour);
@@ -47,7 +51,10 @@ fn nearest(class: Class, seed: u64) -> u32 {
 fn assert_found(class: Class) {
     for seed in 1..=6 {
         let d = nearest(class, seed);
-        assert!(d <= 10, "{class:?}, seed {seed}: nearest probe {d} bits away");
+        assert!(
+            d <= 10,
+            "{class:?}, seed {seed}: nearest probe {d} bits away"
+        );
     }
 }
 
