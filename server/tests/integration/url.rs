@@ -114,10 +114,15 @@ async fn takes_the_url_from_the_query_string_too() {
     );
     let req = actix_web::test::TestRequest::post().uri(&format!("/api/anime/search?url={url}"));
     let (status, body, _) = call(&app, req, IP).await;
-    assert_eq!(
-        (status.as_u16(), masked(body)),
-        (200, found(vec![hit(4, 1)]))
-    );
+    let body = masked(body);
+    assert_eq!(status.as_u16(), 200, "{body}");
+    // The picture's coloured blocks are rectangles a stream layout's video
+    // could be: searched as such, one may come near another frame, but
+    // never near enough to be confident.
+    let results = body["result"].as_array().expect("results");
+    assert_eq!(results.first(), Some(&hit(4, 1)), "{body}");
+    let weak = |r: &Value| r["similarity"].as_f64().is_some_and(|s| s < 0.9);
+    assert!(results[1..].iter().all(weak), "{body}");
 }
 
 #[actix_web::test]
