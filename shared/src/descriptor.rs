@@ -163,13 +163,12 @@ pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
 pub fn thumbnail(img: &Gray, rect: Rect) -> [f32; N * N] {
     let wx = axis_weights(rect.x0, rect.x1, img.width);
     let wy = axis_weights(rect.y0, rect.y1, img.height);
-    // Columns first: rows of the rect reduced to N values each.
-    let mut cols = vec![[0f32; N]; img.height as usize];
-    for (y, out) in cols.iter_mut().enumerate() {
-        if wy.iter().all(|w| w.weight_of(y).is_none()) {
-            continue;
-        }
-        let row = img.row(y as u32);
+    // Columns first: the rows the rect covers reduced to N values each.
+    let first = wy.first().map_or(0, |w| w.first);
+    let end = wy.last().map_or(0, |w| w.first + w.weights.len());
+    let mut cols = vec![[0f32; N]; end - first];
+    for (i, out) in cols.iter_mut().enumerate() {
+        let row = img.row((first + i) as u32);
         for (o, w) in out.iter_mut().zip(&wx) {
             *o = w.apply(|x| row[x] as f32);
         }
@@ -177,7 +176,7 @@ pub fn thumbnail(img: &Gray, rect: Rect) -> [f32; N * N] {
     let mut block = [0f32; N * N];
     for (v, w) in wy.iter().enumerate() {
         for u in 0..N {
-            block[v * N + u] = w.apply(|y| cols[y][u]);
+            block[v * N + u] = w.apply(|y| cols[y - first][u]);
         }
     }
     block
@@ -197,11 +196,6 @@ impl Span {
             total += w;
         }
         if total > 0.0 { sum / total } else { 0.0 }
-    }
-
-    fn weight_of(&self, i: usize) -> Option<f32> {
-        i.checked_sub(self.first)
-            .and_then(|k| self.weights.get(k).copied())
     }
 }
 

@@ -143,6 +143,11 @@ const FOUND_CROPS: &[f32] = &[0.0];
 /// The screen a phone photo of a monitor shows, made rectangular again
 /// (see `borders::screen_quad`).
 pub fn photographed_screen(img: &Gray) -> Option<Gray> {
+    // A video's screen filling half the height of a picture taller than
+    // wide would be narrower than 16:9: no screen is searched there.
+    if img.height > img.width {
+        return None;
+    }
     let quad = borders::screen_quad(img)?;
     let (w, h) = borders::rectified_size(&quad);
     let plausible = w as f32 >= img.width as f32 * 0.5 && h as f32 >= img.height as f32 * 0.5;

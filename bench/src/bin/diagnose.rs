@@ -86,7 +86,20 @@ fn main() -> anyhow::Result<()> {
             best_all = best_all.min(best);
             line += &format!(" Screen[{}x{}]={best}", screen.width, screen.height);
         }
+        let started = std::time::Instant::now();
         let all = shared::query::probes(&gray, true);
+        let probe_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = std::time::Instant::now();
+        let _ = shared::borders::screen_quad(&gray);
+        let screen_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = std::time::Instant::now();
+        let _ = shared::borders::inset_rects(&gray);
+        let inset_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = std::time::Instant::now();
+        let _ = areas(&gray, true);
+        let areas_ms = started.elapsed().as_secs_f64() * 1000.0;
+        line = format!(" inset {inset_ms:.2} areas {areas_ms:.2}{line}");
+        line = format!(" hypotheses {probe_ms:.2} ms (screen {screen_ms:.2} ms){line}");
         let mut distinct: Vec<shared::FrameCode> = Vec::new();
         for p in &all {
             if distinct.iter().all(|c| c.distance(p.code) > 3) {

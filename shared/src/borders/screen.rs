@@ -19,8 +19,11 @@ const MIN_SUPPORT: f32 = 0.45;
 /// Share of each dimension a side may lie in, from the picture's border.
 const SIDE_ZONE: f32 = 0.35;
 /// How far a side may lean: the difference of its ends' positions, as a
-/// share of the dimension it runs across.
-const MAX_LEAN: f32 = 0.25;
+/// share of its length (a corner 6 % off leans a side by about 0.14).
+const MAX_LEAN: f32 = 0.16;
+/// Grid of the first search for each side, and its samples' spacing, in
+/// pixels; the best line is then refined to the pixel.
+const GRID: f32 = 3.0;
 /// Sides are sampled over this middle share of their length, which lies
 /// inside the screen however its corners sit.
 const MIDDLE: (f32, f32) = (0.2, 0.8);
@@ -64,21 +67,21 @@ impl Side {
 }
 
 /// The side's line as its two ends' positions: the best supported,
-/// searched on a 2-pixel grid, then refined to the pixel.
+/// searched on a `GRID` grid, then refined to the pixel.
 fn best_line(img: &Gray, side: Side) -> Option<(f32, f32)> {
-    let across = if side.horizontal() {
-        img.height
+    let (len, across) = if side.horizontal() {
+        (img.width as f32, img.height as f32)
     } else {
-        img.width
-    } as f32;
+        (img.height as f32, img.width as f32)
+    };
     let zone = across * SIDE_ZONE;
-    let lean = across * MAX_LEAN;
+    let lean = len * MAX_LEAN;
     let range = match side {
         Side::Top | Side::Left => (0.0, zone),
         Side::Bottom | Side::Right => (across - zone, across),
     };
     let consider = |best: &mut Option<(f32, f32, f32)>, a: f32, b: f32| {
-        let s = support(img, side, a, b);
+        let s = support(img, side, a, b, GRID);
         if best.is_none_or(|(bs, ..)| s > bs) {
             *best = Some((s, a, b));
         }
@@ -89,9 +92,9 @@ fn best_line(img: &Gray, side: Side) -> Option<(f32, f32)> {
         let mut b = (a - lean).max(range.0);
         while b <= (a + lean).min(range.1) {
             consider(&mut best, a, b);
-            b += 2.0;
+            b += GRID;
         }
-        a += 2.0;
+        a += GRID;
     }
     let (_, a0, b0) = best?;
     for da in -2..=2 {
@@ -105,7 +108,7 @@ fn best_line(img: &Gray, side: Side) -> Option<(f32, f32)> {
 
 /// Share of the line's middle samples across which the picture steps
 /// from dark outside to brighter inside.
-fn support(img: &Gray, side: Side, a: f32, b: f32) -> f32 {
+fn support(img: &Gray, side: Side, a: f32, b: f32, spacing: f32) -> f32 {
     let (len, across) = if side.horizontal() {
         (img.width as f32, img.height as f32)
     } else {
@@ -133,7 +136,7 @@ fn support(img: &Gray, side: Side, a: f32, b: f32) -> f32 {
             }
             total += 1;
         }
-        t += 2.0;
+        t += spacing;
     }
     if total == 0 {
         0.0
