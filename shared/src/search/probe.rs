@@ -60,9 +60,10 @@ pub struct Budget {
 
 impl Default for Budget {
     /// 2,000 visits: a screenshot now makes up to 64 probes (bands, insets,
-    /// a photographed screen), and at 10^8 frames 3,000 visits took the
-    /// p99 to the 10 ms limit; 2,000 kept every right answer but one of
-    /// 440 at 10^7 (see docs/BENCHMARKS.md, "Search at scale").
+    /// a photographed screen). At 10^7 frames 3,000 visits gave a p99 of
+    /// 6.3 ms and 2,000 gave 5.0 ms with one right answer fewer of 440;
+    /// 10^8 frames cost about 1.6 times 10^7 (docs/BENCHMARKS.md, "Search
+    /// at scale").
     fn default() -> Self {
         Budget {
             visits: 2_000,
