@@ -191,7 +191,7 @@ once; three edges instead of two: no better (94), not kept.\n\
 dark sky of those night frames as a letterbox bar, so a band or inset is now cut as its frame was at \
 indexing before it is hashed. Pip 91 -> 99, shorts 94 -> 99, chrome 96 -> 98, meme 99 -> 100.\n\
 - A photographed screen (`borders::screen_quad`, kept): each side of the screen is the straight line \
-nearly along the picture's side (ends at most 25 % apart) across which the picture steps from darker \
+nearly along the picture's side (its ends first at most 25 % of the picture apart, see below) across which the picture steps from darker \
 outside (the bezel) to brighter inside by 14 levels or more over 2 px either way, along at least 45 % \
 of the middle 60 % of its length; it is searched on a 2 px grid and refined to the pixel. The four \
 lines' crossings are mapped back to a rectangle by a projective map (bilinear samples), which is hashed \
