@@ -239,6 +239,11 @@ fn search_all(
             v.ms.push(ms);
             let is_right = right(s, &hits);
             v.right += is_right as usize;
+            // Whether the top answer is the exact scan's; `None` when the
+            // scan answered nothing.
+            let recalled = e
+                .first()
+                .map(|best| hits.first().is_some_and(|h| same_answer(h, best)));
             let class = v.classes.iter_mut().find(|c| c.class == s.query.class);
             if let Some(c) = class {
                 let exact_right = right(s, e);
@@ -248,13 +253,9 @@ fn search_all(
                 c.right_exact += exact_right as usize;
                 c.right_recalled += (exact_right && is_right) as usize;
                 c.answered += !e.is_empty() as usize;
-                c.recalled += e
-                    .first()
-                    .is_some_and(|best| hits.first().is_some_and(|h| same_answer(h, best)))
-                    as usize;
+                c.recalled += (recalled == Some(true)) as usize;
             }
-            if let Some(best) = e.first() {
-                let found = hits.first().is_some_and(|h| same_answer(h, best));
+            if let (Some(best), Some(found)) = (e.first(), recalled) {
                 v.recalled += found as usize;
                 if !found && std::env::var_os("SCALE_MISSES").is_some() {
                     let got = hits.first().map(|h| (h.similarity, &h.filename, h.at));

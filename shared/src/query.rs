@@ -113,11 +113,10 @@ pub fn probes(img: &Gray, cut_borders: bool) -> Vec<Probe> {
         }
     };
     for a in areas(img, cut_borders) {
-        add(area_probes(img, a.rect, crops_of(a.source)));
+        add(area_probes(img, &a));
     }
-    if cut_borders && let Some(screen) = photographed_screen(img) {
-        let content = borders::content_rect(&screen, Bars::Dark);
-        add(area_probes(&screen, content, FOUND_CROPS));
+    if cut_borders {
+        add(screen_probes(img));
     }
     probes
 }
@@ -154,8 +153,24 @@ pub fn photographed_screen(img: &Gray) -> Option<Gray> {
     plausible.then(|| borders::rectify(img, &quad, w, h))
 }
 
-/// The probes of one area: as is and cropped, each also mirrored.
-pub fn area_probes(img: &Gray, content: Rect, crops: &[f32]) -> Vec<Probe> {
+/// The probes of one area: as is and, where its source calls for it,
+/// cropped (see `crops_of`), each also mirrored.
+pub fn area_probes(img: &Gray, area: &Area) -> Vec<Probe> {
+    probes_over(img, area.rect, crops_of(area.source))
+}
+
+/// The probes of a photographed screen (see `photographed_screen`), cut of
+/// its dark bars as a frame is; none when the picture shows no screen.
+pub fn screen_probes(img: &Gray) -> Vec<Probe> {
+    photographed_screen(img).map_or_else(Vec::new, |screen| {
+        let content = borders::content_rect(&screen, Bars::Dark);
+        probes_over(&screen, content, FOUND_CROPS)
+    })
+}
+
+/// `content` hashed as is and cropped by each of `crops` per side, each
+/// also mirrored.
+fn probes_over(img: &Gray, content: Rect, crops: &[f32]) -> Vec<Probe> {
     let mut codes = Vec::new();
     for &crop in crops {
         // A frame cropped by `crop` per side shows its described area

@@ -8,7 +8,8 @@ use anyhow::Context;
 use bench::judge::is_right;
 use clap::Parser;
 use shared::image_decode::{DecodeLimits, decode_image};
-use shared::query::{area_probes, areas, search_image};
+use shared::query::{area_probes, areas, screen_probes, search_image};
+use shared::search::Probe;
 use shared::{FrameCode, Gray, Index, QueryOptions};
 use std::path::PathBuf;
 use testkit::library::Truth;
@@ -64,11 +65,7 @@ fn main() -> anyhow::Result<()> {
         let mut best_all = u32::MAX;
         let mut line = String::new();
         for a in areas(&gray, true) {
-            let best = area_probes(&gray, a.rect, &[0.0, 0.02, 0.04])
-                .iter()
-                .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
-                .min()
-                .unwrap_or(99);
+            let best = nearest(&area_probes(&gray, &a), &wanted);
             best_all = best_all.min(best);
             let r = a.rect;
             line += &format!(
@@ -76,15 +73,11 @@ fn main() -> anyhow::Result<()> {
                 a.source, r.x0, r.y0, r.x1, r.y1
             );
         }
-        if let Some(screen) = shared::query::photographed_screen(&gray) {
-            let content = shared::borders::content_rect(&screen, shared::borders::Bars::Dark);
-            let best = area_probes(&screen, content, &[0.0])
-                .iter()
-                .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
-                .min()
-                .unwrap_or(99);
+        let screen = screen_probes(&gray);
+        if !screen.is_empty() {
+            let best = nearest(&screen, &wanted);
             best_all = best_all.min(best);
-            line += &format!(" Screen[{}x{}]={best}", screen.width, screen.height);
+            line += &format!(" Screen={best}");
         }
         let started = std::time::Instant::now();
         let all = shared::query::probes(&gray, true);
@@ -124,6 +117,15 @@ fn main() -> anyhow::Result<()> {
     }
     println!("best distance over all areas -> screenshots: {histogram:?}");
     Ok(())
+}
+
+/// How near the nearest of `probes` comes to any of `wanted` (99: no probe).
+fn nearest(probes: &[Probe], wanted: &[FrameCode]) -> u32 {
+    probes
+        .iter()
+        .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
+        .min()
+        .unwrap_or(99)
 }
 
 /// Codes of the frames that show the screenshot's content: the frame on
