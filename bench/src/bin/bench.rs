@@ -32,6 +32,10 @@ struct Args {
     /// Replace the indexing section of this Markdown file (docs/BENCHMARKS.md).
     #[arg(long)]
     write: Option<PathBuf>,
+    /// Time only the two screenshots' queries, on the index a previous run
+    /// left in `--work` (for work on the query front end; writes nothing).
+    #[arg(long, conflicts_with = "write")]
+    queries_only: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -40,6 +44,9 @@ fn main() -> anyhow::Result<()> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let episode = generate_episode(&args)?;
+    if args.queries_only {
+        return print_queries(&episode, &args.work);
+    }
     let library = library_with(&args.work, &episode)?;
     let index_path = args.work.join("index.bin");
     let (index_time, peak_rss_kb) = time_indexer(&library, &index_path, threads)?;
@@ -137,6 +144,30 @@ fn children_peak_rss_kb() -> u64 {
     }
 }
 
+/// `--queries-only`: the query rows of the table, on the last run's index.
+fn print_queries(episode: &Path, work: &Path) -> anyhow::Result<()> {
+    let index_path = work.join("index.bin");
+    let index = Index::open(&index_path)
+        .with_context(|| format!("{}: run `just bench` once first", index_path.display()))?;
+    let p = |v: &Vec<f64>, x: f64| percentile(v, x).unwrap_or(f64::NAN);
+    for (name, bytes) in ["1920x1080", "1080x1920"]
+        .iter()
+        .zip(screenshots(episode, work)?)
+    {
+        let t = time_queries(&index, &bytes)?;
+        println!(
+            "{name}: decode p50 / p99 {:.1} / {:.1} ms, the rest {:.2} / {:.2} ms, whole {:.1} / {:.1} ms",
+            p(&t.decode, 50.0),
+            p(&t.decode, 99.0),
+            p(&t.hash_and_search, 50.0),
+            p(&t.hash_and_search, 99.0),
+            p(&t.total, 50.0),
+            p(&t.total, 99.0),
+        );
+    }
+    Ok(())
+}
+
 /// Milliseconds per stage of a screenshot's search.
 struct QueryTimes {
     decode: Vec<f64>,
@@ -144,6 +175,10 @@ struct QueryTimes {
     total: Vec<f64>,
     frames: u64,
 }
+
+/// Where in the episode the screenshots are cut (seconds); every timed
+/// search must answer it, confidently.
+const SHOT_AT: f64 = 33.0;
 
 /// Searches timed per screenshot.
 const QUERY_RUNS: usize = 100;
@@ -154,7 +189,15 @@ const QUERY_RUNS: usize = 100;
 fn screenshots(episode: &Path, work: &Path) -> anyhow::Result<[Vec<u8>; 2]> {
     let shot = work.join("screenshot-1080p.jpg");
     let status = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-nostdin", "-ss", "33", "-i"])
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-nostdin",
+            "-ss",
+            &SHOT_AT.to_string(),
+            "-i",
+        ])
         .arg(episode)
         .args(["-frames:v", "1", "-q:v", "4"])
         .arg(&shot)
@@ -183,7 +226,14 @@ fn time_queries(index: &Index, bytes: &[u8]) -> anyhow::Result<QueryTimes> {
         let decoded = start.elapsed();
         let hits = search_image(index, &img, &QueryOptions::default());
         let total = start.elapsed();
-        anyhow::ensure!(!hits.is_empty(), "the screenshot found nothing");
+        let top = hits.first().context("the screenshot found nothing")?;
+        anyhow::ensure!(
+            top.from - 1.0 <= SHOT_AT && SHOT_AT <= top.to + 1.0 && top.similarity >= 0.9,
+            "the screenshot at {SHOT_AT} s was answered with {:.1}-{:.1} s at {:.3}",
+            top.from,
+            top.to,
+            top.similarity
+        );
         t.decode.push(ms(decoded));
         t.hash_and_search.push(ms(total - decoded));
         t.total.push(ms(total));

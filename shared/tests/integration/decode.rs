@@ -1,5 +1,5 @@
 //! Screenshot decoding: large JPEGs come back reduced at decode time but
-//! never below twice the work width, other formats and odd JPEGs decode whole,
+//! never below twice the work width (1.5 times when tall), other formats and odd JPEGs decode whole,
 //! and damaged data is refused with a clear error.
 
 use image::{GrayImage, ImageEncoder, RgbImage};
@@ -37,6 +37,15 @@ fn a_large_jpeg_is_decoded_reduced_but_not_below_twice_the_work_width() {
     assert_eq!((img.width(), img.height()), (640, 360));
     let img = decode_image(&jpeg(&picture(300, 200)), &DecodeLimits::default()).unwrap();
     assert_eq!((img.width(), img.height()), (300, 200));
+}
+
+#[test]
+fn a_tall_jpeg_is_decoded_to_at_least_one_and_a_half_work_widths() {
+    let img = decode_image(&jpeg(&picture(1080, 1920)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (540, 960));
+    assert!(img.width() >= WORK_WIDTH * 3 / 2);
+    let img = decode_image(&jpeg(&picture(720, 1280)), &DecodeLimits::default()).unwrap();
+    assert_eq!((img.width(), img.height()), (720, 1280));
 }
 
 #[test]
