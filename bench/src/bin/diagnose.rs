@@ -34,6 +34,12 @@ struct Args {
     /// window shifts sideways (on the `clean` screenshots).
     #[arg(long)]
     shift: bool,
+    /// Print how near a grid of guesses at where a `crop15` screenshot's
+    /// inner window (the middle 60 % of the frame, which any such crop
+    /// holds) lies comes to that window's code; the grid's step is this
+    /// share of the window's width.
+    #[arg(long)]
+    inner: Option<f32>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,6 +55,9 @@ fn main() -> anyhow::Result<()> {
     }
     if args.shift {
         print_shift(&queries, &set)?;
+    }
+    if let Some(step) = args.inner {
+        print_inner(&queries, &set, step)?;
     }
     let mut histogram = std::collections::BTreeMap::<u32, usize>::new();
     for q in set
@@ -222,4 +231,113 @@ fn print_shift(dir: &std::path::Path, set: &QuerySet) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The middle 60 % of a frame each way: what any crop of 5-20 % a side keeps.
+const INNER: f32 = 0.2;
+
+/// For `crop15` cuts of the clean screenshots: the distance from the inner
+/// window's code to the nearest of a grid of guesses at where that window
+/// lies in the cut (its scale, then its left and top edge, each stepped by
+/// `step` of the window's size; the frame is taken to be 16:9), and to the
+/// nearest guess whose key (the lowest 19 bits, the bucket of a 10^8-frame
+/// index) is equal.
+fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Result<()> {
+    use shared::borders::{Bars, Rect, content_rect};
+    use shared::descriptor::describe;
+    const KEY: u32 = 19;
+    let key_mask = (1u64 << KEY) - 1;
+    let (mut best, mut keyed, mut probes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut wrong = Vec::new();
+    let mut inner = Vec::new();
+    for q in set.queries.iter().filter(|q| q.indexed && q.class == "clean") {
+        let bytes = std::fs::read(dir.join(&q.image))?;
+        let img = decode_image(&bytes, &DecodeLimits::default())?;
+        let frame = Gray::from_rgb(&img);
+        let want = describe(&frame, content_rect(&frame, Bars::Dark).shrunk(INNER, INNER, INNER, INNER));
+        if !want.is_flat() {
+            inner.push((img, want.code));
+        }
+    }
+    let started = std::time::Instant::now();
+    for (n, (img, want)) in inner.iter().enumerate() {
+        for seed in 0..3 {
+            let cut = testkit::distort::Class::Crop15
+                .apply(&img, &mut testkit::rng::Rng::new(1000 * n as u64 + seed));
+            let g = Gray::from_rgb(&cut);
+            let guesses = inner_guesses(&g, step);
+            let d = |r: &Rect| describe(&g, *r).code;
+            let codes: Vec<FrameCode> = guesses.iter().map(d).collect();
+            let dist = |c: &FrameCode| c.distance(*want);
+            best.push(codes.iter().map(dist).min().unwrap_or(99));
+            let others = inner.iter().enumerate().filter(|&(m, _)| m != n);
+            wrong.push(
+                others
+                    .flat_map(|(_, (_, o))| codes.iter().map(|c| c.distance(*o)))
+                    .min()
+                    .unwrap_or(99),
+            );
+            keyed.push(
+                codes
+                    .iter()
+                    .filter(|c| (c.lo ^ want.lo) & key_mask == 0)
+                    .map(dist)
+                    .min()
+                    .unwrap_or(99),
+            );
+            probes.push(codes.len() as u32);
+        }
+    }
+    println!(
+        "{:.1} ms a cut for its guesses' codes",
+        started.elapsed().as_secs_f64() * 1000.0 / probes.len().max(1) as f64
+    );
+    for (what, v) in [
+        ("nearest guess", &mut best),
+        ("nearest with the key equal", &mut keyed),
+        ("nearest other frame's inner window", &mut wrong),
+        ("guesses", &mut probes),
+    ] {
+        v.sort_unstable();
+        let share = |b: u32| v.iter().filter(|&&d| d <= b).count() as f64 * 100.0 / v.len() as f64;
+        println!(
+            "{what}: median {}, p90 {}; <= 8: {:.0} %, <= 12: {:.0} %, <= 16: {:.0} % (n {})",
+            v[v.len() / 2],
+            v[v.len() * 9 / 10],
+            share(8),
+            share(12),
+            share(16),
+            v.len()
+        );
+    }
+    Ok(())
+}
+
+/// Where the inner window of a 16:9 frame may lie in a cut of it that
+/// keeps 60-90 % of each side: scales in steps of `step`, and left and top
+/// edges in steps of `step` of the window's size.
+fn inner_guesses(g: &Gray, step: f32) -> Vec<shared::borders::Rect> {
+    let (w, h) = (g.width as f32, g.height as f32);
+    let mut out = Vec::new();
+    // The share of the frame's width the cut keeps, widest first.
+    let mut kept = 0.9f32;
+    while kept >= 0.6 - 1e-3 {
+        let ww = w * (1.0 - 2.0 * INNER) / kept;
+        // The frame's height the cut's height stands for, as a 16:9 frame.
+        let frame_h = w / kept * 9.0 / 16.0;
+        let wh = frame_h * (1.0 - 2.0 * INNER);
+        if wh <= h * 1.02 && frame_h * 0.6 <= h * 1.02 {
+            let mut x0 = 0f32;
+            while x0 + ww <= w + 1e-3 {
+                let mut y0 = 0f32;
+                while y0 + wh <= h + 1e-3 {
+                    out.push(shared::borders::Rect { x0, y0, x1: x0 + ww, y1: (y0 + wh).min(h) });
+                    y0 += step * wh;
+                }
+                x0 += step * ww;
+            }
+        }
+        kept /= 1.0 + step;
+    }
+    out
 }
