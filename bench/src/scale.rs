@@ -35,6 +35,10 @@ pub struct ScaleOptions {
     pub seed: u64,
     /// Bucket-search budgets to measure; the first is the one reported.
     pub budgets: Vec<Budget>,
+    /// Skip the exact scan (no recall, no exact latency).
+    pub latency_only: bool,
+    /// Only the screenshots of these classes (all when empty).
+    pub classes: Vec<String>,
 }
 
 /// Everything measured at one size.
@@ -110,7 +114,10 @@ pub fn run(opts: &ScaleOptions) -> anyhow::Result<Vec<Row>> {
     let real = Index::open(&real_index)?;
     let pool = Pool::from_index(&Index::open(&pool_index)?, opts.seed)?;
     let truth = Truth::load(&f.lib.join("truth.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let shots = screenshots(&f)?;
+    let mut shots = screenshots(&f)?;
+    if !opts.classes.is_empty() {
+        shots.retain(|s| opts.classes.contains(&s.query.class));
+    }
     let mut rows = Vec::new();
     for &size in &opts.sizes {
         eprintln!("scale: {size} frames");
@@ -174,7 +181,7 @@ fn measure(
         right_exact: 0,
         server: None,
     };
-    search_all(&index, truth, shots, &opts.budgets, &mut row);
+    search_all(&index, truth, shots, opts, &mut row);
     if let Some(server) = &opts.server {
         row.server = Some(serve(server, &path, shots, opts.server_queries)?);
     }
@@ -193,14 +200,15 @@ fn search_all(
     index: &Index,
     truth: &Truth,
     shots: &[Screenshot],
-    budgets: &[Budget],
+    opts: &ScaleOptions,
     row: &mut Row,
 ) {
+    let budgets = &opts.budgets;
     use rayon::prelude::*;
-    let opts = QueryOptions::default();
+    let query_opts = QueryOptions::default();
     let run = |s: &Screenshot, method| {
         let started = Instant::now();
-        let hits = query::search_probes(index, &s.probes, &opts, method);
+        let hits = query::search_probes(index, &s.probes, &query_opts, method);
         (hits, started.elapsed().as_secs_f64() * 1000.0)
     };
     let right = |s: &Screenshot, hits: &[SearchHit]| {
@@ -208,12 +216,17 @@ fn search_all(
     };
     let timed = shots.len().min(EXACT_TIMED);
     let mut exact: Vec<Vec<SearchHit>> = Vec::with_capacity(shots.len());
-    for s in &shots[..timed] {
-        let (hits, ms) = run(s, Method::Exact);
-        row.exact_ms.push(ms);
-        exact.push(hits);
+    if opts.latency_only {
+        touch_every_bucket(index);
+        exact.resize(shots.len(), Vec::new());
+    } else {
+        for s in &shots[..timed] {
+            let (hits, ms) = run(s, Method::Exact);
+            row.exact_ms.push(ms);
+            exact.push(hits);
+        }
+        exact.par_extend(shots[timed..].par_iter().map(|s| run(s, Method::Exact).0));
     }
-    exact.par_extend(shots[timed..].par_iter().map(|s| run(s, Method::Exact).0));
     row.answered = exact.iter().filter(|e| !e.is_empty()).count();
     row.right_exact = shots
         .iter()
@@ -268,6 +281,16 @@ fn search_all(
         }
         row.variants.push(v);
     }
+}
+
+/// Reads the first entry of every bucket, so that the bucket search is
+/// timed on a mapping whose pages are all in place, as after exact scans.
+fn touch_every_bucket(index: &Index) {
+    let mut sum = 0u128;
+    for key in 0..index.layout().buckets() as u32 {
+        sum = sum.wrapping_add(index.bucket(key).iter().next().unwrap_or(0));
+    }
+    std::hint::black_box(sum);
 }
 
 /// The bucket search's top answer is the exact scan's: as near, or the

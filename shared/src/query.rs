@@ -164,9 +164,26 @@ pub fn area_probes(img: &Gray, area: &Area) -> Vec<Probe> {
 pub fn screen_probes(img: &Gray) -> Vec<Probe> {
     photographed_screen(img).map_or_else(Vec::new, |screen| {
         let content = borders::content_rect(&screen, Bars::Dark);
-        probes_over(&screen, content, FOUND_CROPS)
+        let mut probes = probes_over(&screen, content, FOUND_CROPS);
+        for p in &mut probes {
+            for bit in SLOPE_BITS {
+                p.strength[bit] = p.strength[bit].min(SLOPE_STRENGTH);
+            }
+        }
+        probes
     })
 }
+
+/// The bits of the lowest horizontal and vertical frequency, (1, 0) and
+/// (0, 1). Light falls unevenly on a photographed screen: a brightness
+/// slope across it adds to just these two coefficients, so their signs
+/// may flip however firmly they were set. At 10^8 frames a photo whose
+/// rectified screen came within 5 bits of its frame was missed because
+/// one of them, set firmly (strength 2.1), was the key bit to flip.
+const SLOPE_BITS: [usize; 2] = [0, 1];
+/// The strength they are given: as weak as a bit near zero, so the bucket
+/// search flips them among the first.
+const SLOPE_STRENGTH: f32 = 0.3;
 
 /// `content` hashed as is and cropped by each of `crops` per side, each
 /// also mirrored.

@@ -86,7 +86,7 @@ fn main() -> anyhow::Result<()> {
         if !screen.is_empty() {
             let best = nearest(&screen, &wanted);
             best_all = best_all.min(best);
-            line += &format!(" Screen={best}");
+            line += &format!(" Screen={best}{}", key_flips(&screen, &wanted));
         }
         let started = std::time::Instant::now();
         let all = shared::query::probes(&gray, true);
@@ -135,6 +135,23 @@ fn nearest(probes: &[Probe], wanted: &[FrameCode]) -> u32 {
         .flat_map(|p| wanted.iter().map(|c| c.distance(p.code)))
         .min()
         .unwrap_or(99)
+}
+
+/// The lowest 19 bits (a 10^8-frame index's bucket key) in which the
+/// nearest of `probes` differs from the right frame, each with the probe's
+/// strength of that bit: what the bucket search has to flip to reach it.
+fn key_flips(probes: &[Probe], wanted: &[FrameCode]) -> String {
+    let pairs = probes
+        .iter()
+        .flat_map(|p| wanted.iter().map(move |c| (p, c)));
+    let Some((p, c)) = pairs.min_by_key(|(p, c)| c.distance(p.code)) else {
+        return String::new();
+    };
+    let differ = (0..19)
+        .filter(|b| (p.code.lo ^ c.lo) >> b & 1 == 1)
+        .map(|b| format!("{b}:{:.2}", p.strength[b]))
+        .collect::<Vec<_>>();
+    format!(" (key flips {})", differ.join(","))
 }
 
 /// Codes of the frames that show the screenshot's content: the frame on
@@ -250,11 +267,18 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
     let (mut best, mut keyed, mut probes) = (Vec::new(), Vec::new(), Vec::new());
     let mut wrong = Vec::new();
     let mut inner = Vec::new();
-    for q in set.queries.iter().filter(|q| q.indexed && q.class == "clean") {
+    for q in set
+        .queries
+        .iter()
+        .filter(|q| q.indexed && q.class == "clean")
+    {
         let bytes = std::fs::read(dir.join(&q.image))?;
         let img = decode_image(&bytes, &DecodeLimits::default())?;
         let frame = Gray::from_rgb(&img);
-        let want = describe(&frame, content_rect(&frame, Bars::Dark).shrunk(INNER, INNER, INNER, INNER));
+        let want = describe(
+            &frame,
+            content_rect(&frame, Bars::Dark).shrunk(INNER, INNER, INNER, INNER),
+        );
         if !want.is_flat() {
             inner.push((img, want.code));
         }
@@ -331,7 +355,12 @@ fn inner_guesses(g: &Gray, step: f32) -> Vec<shared::borders::Rect> {
             while x0 + ww <= w + 1e-3 {
                 let mut y0 = 0f32;
                 while y0 + wh <= h + 1e-3 {
-                    out.push(shared::borders::Rect { x0, y0, x1: x0 + ww, y1: (y0 + wh).min(h) });
+                    out.push(shared::borders::Rect {
+                        x0,
+                        y0,
+                        x1: x0 + ww,
+                        y1: (y0 + wh).min(h),
+                    });
                     y0 += step * wh;
                 }
                 x0 += step * ww;

@@ -32,6 +32,14 @@ struct Args {
     /// Replace the scale section of this Markdown file (docs/BENCHMARKS.md).
     #[arg(long)]
     write: Option<PathBuf>,
+    /// Time the bucket search only: no exact scan, so no recall (every
+    /// page of the index is read once first, as the scans would).
+    #[arg(long, conflicts_with = "write")]
+    latency_only: bool,
+    /// Only the screenshots of these classes (comma-separated), for a
+    /// look at one class (with SCALE_MISSES=1, its misses).
+    #[arg(long, value_delimiter = ',', conflicts_with = "write")]
+    classes: Vec<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -54,6 +62,8 @@ fn main() -> anyhow::Result<()> {
         server_queries: args.server_searches,
         seed: args.seed,
         budgets: budgets(&args.sweep),
+        latency_only: args.latency_only,
+        classes: args.classes.clone(),
     };
     let rows = run(&opts)?;
     let command = format!("just bench-scale --frames {}", args.frames.join(","));

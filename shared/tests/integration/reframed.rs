@@ -5,7 +5,7 @@
 use image::{Rgb, RgbImage};
 use shared::Gray;
 use shared::descriptor::frame_descriptor;
-use shared::query::probes;
+use shared::query::{probes, screen_probes};
 use testkit::distort::Class;
 use testkit::rng::Rng;
 
@@ -71,4 +71,32 @@ fn a_frame_inside_a_stream_layout_is_found() {
 #[test]
 fn a_photographed_screen_is_made_rectangular_again() {
     assert_found(Class::Photo);
+}
+
+/// Light falls unevenly on a photographed screen, which flips the signs of
+/// the lowest horizontal and vertical frequencies (bits 0 and 1, both in
+/// every bucket key): the screen's probes give those bits the strength of
+/// a weak bit, so the bucket search flips them among the first, while a
+/// frame's own probes keep theirs.
+#[test]
+fn a_photographed_screen_trusts_its_light_slope_bits_least() {
+    let mut firm_elsewhere = false;
+    for seed in 1..=6 {
+        let original = frame(seed);
+        let shot = Class::Photo.apply(&original, &mut Rng::new(seed + 100));
+        let screen = screen_probes(&Gray::from_rgb(&shot));
+        assert!(!screen.is_empty(), "seed {seed}: no screen found");
+        for p in &screen {
+            assert!(
+                p.strength[0] <= 0.3 && p.strength[1] <= 0.3,
+                "{:?}",
+                &p.strength[..4]
+            );
+        }
+        let own = probes(&Gray::from_rgb(&original), true);
+        firm_elsewhere |= own
+            .iter()
+            .any(|p| p.strength[0] > 0.3 || p.strength[1] > 0.3);
+    }
+    assert!(firm_elsewhere, "a frame's own probes keep their strengths");
 }
