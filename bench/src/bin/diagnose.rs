@@ -287,7 +287,7 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
     for (n, (img, want)) in inner.iter().enumerate() {
         for seed in 0..3 {
             let cut = testkit::distort::Class::Crop15
-                .apply(&img, &mut testkit::rng::Rng::new(1000 * n as u64 + seed));
+                .apply(img, &mut testkit::rng::Rng::new(1000 * n as u64 + seed));
             let g = Gray::from_rgb(&cut);
             let guesses = inner_guesses(&g, step);
             let d = |r: &Rect| describe(&g, *r).code;
