@@ -19,6 +19,8 @@ fn scale_benchmark_runs_at_a_million_frames() {
         server_queries: 0,
         seed: 7,
         budgets: vec![Budget::default()],
+        latency_only: false,
+        classes: vec![],
     };
     let rows = run(&opts).unwrap();
     println!(
