@@ -12,7 +12,7 @@ use crate::serve::Server;
 use crate::stats::percentile;
 use crate::synth::{self, Pool};
 use anyhow::Context;
-use shared::image_decode::{DecodeLimits, decode_image};
+use shared::image_decode::{DecodeLimits, decode_gray};
 use shared::index::write_atomically;
 use shared::query::{self, Method, QueryOptions};
 use shared::search::{Budget, Probe};
@@ -135,8 +135,8 @@ fn screenshots(f: &Fixtures) -> anyhow::Result<Vec<Screenshot>> {
         .map(|query| {
             let path = f.queries.join(&query.image);
             let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
-            let img = decode_image(&bytes, &DecodeLimits::default())?;
-            let probes = query::probes(&shared::Gray::from_rgb(&img), true);
+            let gray = decode_gray(&bytes, &DecodeLimits::default())?;
+            let probes = query::probes(&gray, true);
             Ok(Screenshot {
                 query,
                 bytes,

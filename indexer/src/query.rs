@@ -3,8 +3,8 @@
 
 use crate::exit;
 use serde::Serialize;
-use shared::image_decode::{DecodeLimits, decode_image};
-use shared::query::search_image;
+use shared::image_decode::{DecodeLimits, decode_gray};
+use shared::query::search_gray;
 use shared::{Index, QueryOptions, SearchHit};
 use std::path::{Path, PathBuf};
 
@@ -37,8 +37,8 @@ pub fn run(
 fn search_one(index: &Index, path: &Path, opts: &QueryOptions) -> ImageResult {
     let outcome = std::fs::read(path)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| decode_image(&bytes, &DecodeLimits::default()).map_err(|e| e.to_string()))
-        .map(|img| search_image(index, &img, opts));
+        .and_then(|bytes| decode_gray(&bytes, &DecodeLimits::default()).map_err(|e| e.to_string()))
+        .map(|gray| search_gray(index, &gray, opts));
     let image = path.display().to_string();
     match outcome {
         Ok(hits) => ImageResult {

@@ -11,8 +11,10 @@ use crate::gray::Gray;
 use std::sync::OnceLock;
 
 mod frame;
+mod summed;
 
 pub use frame::{MARGIN, described_area, frame_descriptor};
+pub use summed::SummedArea;
 
 /// Number of bits in a code.
 pub const BITS: u32 = 96;
@@ -132,8 +134,12 @@ impl Descriptor {
 
 /// Hashes the `rect` part of a work image.
 pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
-    let block = thumbnail(img, rect);
-    let coeffs = dct::low_frequencies(&block);
+    describe_block(&thumbnail(img, rect))
+}
+
+/// Hashes a 32x32 thumbnail.
+fn describe_block(block: &[f32; N * N]) -> Descriptor {
+    let coeffs = dct::low_frequencies(block);
     let mut code = FrameCode::default();
     let mut total = 0f32;
     let mut strength = [0f32; STRENGTH_BITS];

@@ -1,8 +1,10 @@
 //! Screenshot decoding with limits: the format is sniffed from the bytes and
-//! oversized pictures are refused before any pixel is decoded.
+//! oversized pictures are refused before any pixel is decoded. The search
+//! takes a screenshot's luma (`decode_gray`), straight from the JPEG
+//! decoder when it can.
 
 use crate::error::QueryError;
-use crate::gray::WORK_WIDTH;
+use crate::gray::{Gray, WORK_WIDTH};
 
 /// Limits on what a screenshot may cost to decode.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +39,61 @@ impl Default for DecodeLimits {
 /// JPEG comes back reduced (see `decode_jpeg_reduced`), never below
 /// twice `WORK_WIDTH` wide (1.5 times for a picture taller than wide).
 pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbImage, QueryError> {
+    let (format, w, h) = checked_header(bytes, limits)?;
+    if format == image::ImageFormat::Jpeg
+        && let Some(img) = decode_jpeg_reduced(bytes, w, h)
+    {
+        return Ok(img);
+    }
+    decode_whole(bytes, limits, format, (w, h))
+}
+
+/// What a search reads of a screenshot: its luma at the work width, with
+/// the same checks and errors as `decode_image`. A JPEG that may be
+/// decoded whole is decoded straight to luma (its Y channel; no colour is
+/// converted and no chroma upsampled), on this thread: a 1080x1920 JPEG
+/// takes 6 ms where the reduced RGB decode took 10 (and started a thread
+/// per colour component).
+pub fn decode_gray(bytes: &[u8], limits: &DecodeLimits) -> Result<Gray, QueryError> {
+    let (format, w, h) = checked_header(bytes, limits)?;
+    if format == image::ImageFormat::Jpeg
+        && w as u64 * h as u64 <= limits.max_full_pixels
+        && let Some(luma) = decode_jpeg_luma(bytes, w, h)
+    {
+        return Ok(Gray::new(w, h, luma).resized_to_work());
+    }
+    let rgb = if format == image::ImageFormat::Jpeg
+        && let Some(img) = decode_jpeg_reduced(bytes, w, h)
+    {
+        img
+    } else {
+        decode_whole(bytes, limits, format, (w, h))?
+    };
+    Ok(Gray::from_rgb(&rgb))
+}
+
+/// A JPEG's luma at full size; `None` for what this decoder cannot read
+/// (the other decoders then handle it or report why they cannot).
+fn decode_jpeg_luma(bytes: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::Luma)
+        .set_max_width(width as usize)
+        .set_max_height(height as usize);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let luma = decoder.decode().ok()?;
+    let info = decoder.info()?;
+    let right_size = (info.width as u32, info.height as u32) == (width, height)
+        && luma.len() == width as usize * height as usize;
+    right_size.then_some(luma)
+}
+
+/// Sniffs the format and reads the dimensions, refusing what the limits
+/// do not allow before any pixel is decoded.
+fn checked_header(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+) -> Result<(image::ImageFormat, u32, u32), QueryError> {
     if bytes.len() > limits.max_bytes {
         return Err(QueryError::TooLarge(format!(
             "{} bytes, at most {} allowed",
@@ -58,11 +115,7 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
         )));
     }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let mut image_limits = image::Limits::default();
-    image_limits.max_image_width = Some(limits.max_width);
-    image_limits.max_image_height = Some(limits.max_height);
-    image_limits.max_alloc = Some(limits.max_full_pixels * 4);
-    reader.limits(image_limits.clone());
+    reader.limits(image_limits(limits));
     let (w, h) = reader
         .into_dimensions()
         .map_err(|e| classify(e, "cannot read the image header"))?;
@@ -72,11 +125,24 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
             limits.max_pixels
         )));
     }
-    if format == image::ImageFormat::Jpeg
-        && let Some(img) = decode_jpeg_reduced(bytes, w, h)
-    {
-        return Ok(img);
-    }
+    Ok((format, w, h))
+}
+
+fn image_limits(limits: &DecodeLimits) -> image::Limits {
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_width);
+    image_limits.max_image_height = Some(limits.max_height);
+    image_limits.max_alloc = Some(limits.max_full_pixels * 4);
+    image_limits
+}
+
+/// Decodes the whole picture with the `image` crate, if its size allows.
+fn decode_whole(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    format: image::ImageFormat,
+    (w, h): (u32, u32),
+) -> Result<image::RgbImage, QueryError> {
     if w as u64 * h as u64 > limits.max_full_pixels {
         return Err(QueryError::TooLarge(format!(
             "{w}x{h} pixels, at most {} allowed for {format:?} (JPEG up to {})",
@@ -84,7 +150,7 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbIma
         )));
     }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    reader.limits(image_limits);
+    reader.limits(image_limits(limits));
     let img = reader.decode().map_err(|e| classify(e, "cannot decode"))?;
     Ok(img.to_rgb8())
 }

@@ -9,8 +9,8 @@ use bench::fixtures::{one_episode_library, render_episode};
 use bench::report::{machine, sibling_binary, today, write_section};
 use bench::stats::percentile;
 use clap::Parser;
-use shared::image_decode::{DecodeLimits, decode_image};
-use shared::query::search_image;
+use shared::image_decode::{DecodeLimits, decode_gray, decode_image};
+use shared::query::search_gray;
 use shared::{Index, QueryOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -222,9 +222,9 @@ fn time_queries(index: &Index, bytes: &[u8]) -> anyhow::Result<QueryTimes> {
     };
     for _ in 0..QUERY_RUNS {
         let start = Instant::now();
-        let img = decode_image(bytes, &DecodeLimits::default())?;
+        let gray = decode_gray(bytes, &DecodeLimits::default())?;
         let decoded = start.elapsed();
-        let hits = search_image(index, &img, &QueryOptions::default());
+        let hits = search_gray(index, &gray, &QueryOptions::default());
         let total = start.elapsed();
         let top = hits.first().context("the screenshot found nothing")?;
         anyhow::ensure!(

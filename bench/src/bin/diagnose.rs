@@ -7,8 +7,8 @@
 use anyhow::Context;
 use bench::judge::is_right;
 use clap::Parser;
-use shared::image_decode::{DecodeLimits, decode_image};
-use shared::query::{area_probes, areas, screen_probes, search_image};
+use shared::image_decode::{DecodeLimits, decode_gray, decode_image};
+use shared::query::{area_probes, areas, screen_probes, search_gray};
 use shared::search::Probe;
 use shared::{FrameCode, Gray, Index, QueryOptions};
 use std::path::PathBuf;
@@ -66,11 +66,10 @@ fn main() -> anyhow::Result<()> {
         .filter(|q| q.indexed && args.classes.contains(&q.class))
     {
         let bytes = std::fs::read(queries.join(&q.image)).context("reading a screenshot")?;
-        let img = decode_image(&bytes, &DecodeLimits::default())?;
-        let hits = search_image(&index, &img, &QueryOptions::default());
+        let gray = decode_gray(&bytes, &DecodeLimits::default())?;
+        let hits = search_gray(&index, &gray, &QueryOptions::default());
         let right = hits.first().is_some_and(|h| is_right(&truth, q, h));
         let wanted = right_codes(&index, &codes, q);
-        let gray = Gray::from_rgb(&img);
         let mut best_all = u32::MAX;
         let mut line = String::new();
         for a in areas(&gray, true) {
@@ -290,7 +289,8 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
                 .apply(img, &mut testkit::rng::Rng::new(1000 * n as u64 + seed));
             let g = Gray::from_rgb(&cut);
             let guesses = inner_guesses(&g, step);
-            let d = |r: &Rect| describe(&g, *r).code;
+            let sat = shared::descriptor::SummedArea::new(&g);
+            let d = |r: &Rect| sat.describe(*r).code;
             let codes: Vec<FrameCode> = guesses.iter().map(d).collect();
             let dist = |c: &FrameCode| c.distance(*want);
             best.push(codes.iter().map(dist).min().unwrap_or(99));

@@ -9,9 +9,9 @@ use crate::synth::{self, Pool};
 use anyhow::Context;
 use shared::Index;
 use shared::SearchHit;
-use shared::image_decode::{DecodeLimits, decode_image};
+use shared::image_decode::{DecodeLimits, decode_gray};
 use shared::index::write_atomically;
-use shared::query::{QueryOptions, search_image};
+use shared::query::{QueryOptions, search_gray};
 use std::path::{Path, PathBuf};
 use testkit::library::{LibraryOptions, SizeProfile};
 
@@ -170,10 +170,10 @@ pub fn cut(episode: &Path, time: f64, size: (u32, u32), work: &Path) -> anyhow::
 }
 
 fn finds_itself(shot: &Shot, index: &Index) -> bool {
-    let Ok(img) = decode_image(&shot.jpeg, &DecodeLimits::default()) else {
+    let Ok(gray) = decode_gray(&shot.jpeg, &DecodeLimits::default()) else {
         return false;
     };
-    let hits = search_image(index, &img, &QueryOptions::default());
+    let hits = search_gray(index, &gray, &QueryOptions::default());
     hits.first().is_some_and(|h| shot.is_answered_by(&h.into()))
 }
 

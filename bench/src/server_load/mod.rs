@@ -14,8 +14,8 @@ use crate::serve::Server;
 use anyhow::Context;
 use footage::{Answer, Shot};
 use shared::Index;
-use shared::image_decode::{DecodeLimits, decode_image};
-use shared::query::{QueryOptions, search_image};
+use shared::image_decode::{DecodeLimits, decode_gray};
+use shared::query::{QueryOptions, search_gray};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -133,8 +133,8 @@ fn in_process(index: &Index, shot: &Shot, opts: &LoadOptions) -> anyhow::Result<
         Duration::from_secs_f64(opts.seconds),
         || Ok(()),
         |_| {
-            let img = decode_image(&shot.jpeg, &DecodeLimits::default())?;
-            let hits = search_image(index, &img, &QueryOptions::default());
+            let gray = decode_gray(&shot.jpeg, &DecodeLimits::default())?;
+            let hits = search_gray(index, &gray, &QueryOptions::default());
             anyhow::ensure!(!hits.is_empty(), "no answer");
             Ok(())
         },

@@ -46,7 +46,7 @@ next multipart upload of the same JPEG screenshot of the episode as soon as the 
 previous answer arrived, for {secs} s per size; the server's first answer to each \
 screenshot was checked to name its own frame. Latency includes the wait for one of \
 the server's search slots (one per core). \
-In-process: the same JPEG decoded and searched (`decode_image` and `search_image`, \
+In-process: the same JPEG decoded and searched (`decode_gray` and `search_gray`, \
 what the server runs per search) on {threads} threads, as many as the server's search \
 slots, for {secs} s. HTTP / in-process is the ratio of their searches per second: what \
 HTTP, the multipart form, the quota check and the search log transaction cost, and \

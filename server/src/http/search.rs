@@ -221,13 +221,13 @@ async fn run_search(
     let metrics = Arc::clone(&state.metrics);
     web::block(move || {
         let started = std::time::Instant::now();
-        let image = shared::image_decode::decode_image(&bytes, &limits)?;
+        let gray = shared::image_decode::decode_gray(&bytes, &limits)?;
         drop(bytes);
         metrics
             .decode_seconds
             .observe(crate::metrics::seconds_since(started));
         let started = std::time::Instant::now();
-        let hits = shared::query::search_image(&index, &image, &options);
+        let hits = shared::query::search_gray(&index, &gray, &options);
         metrics
             .match_seconds
             .observe(crate::metrics::seconds_since(started));

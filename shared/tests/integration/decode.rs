@@ -3,9 +3,10 @@
 //! and damaged data is refused with a clear error.
 
 use image::{GrayImage, ImageEncoder, RgbImage};
+use shared::Gray;
 use shared::QueryError;
 use shared::gray::WORK_WIDTH;
-use shared::image_decode::{DecodeLimits, decode_image};
+use shared::image_decode::{DecodeLimits, decode_gray, decode_image};
 
 fn picture(w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
@@ -86,14 +87,62 @@ fn a_damaged_jpeg_is_refused() {
     }
     let err = decode_image(&bytes[..200], &DecodeLimits::default()).unwrap_err();
     assert!(matches!(err, QueryError::InvalidImage(_)), "{err}");
+    let err = decode_gray(&bytes[..200], &DecodeLimits::default()).unwrap_err();
+    assert!(matches!(err, QueryError::InvalidImage(_)), "{err}");
+}
+
+/// The search reads a JPEG's luma straight from the decoder: the same
+/// picture, to a level or two, as the luma of the decoded colours.
+#[test]
+fn the_luma_of_a_jpeg_is_the_luma_of_its_colours() {
+    for (w, h) in [(1920, 1080), (1080, 1920), (853, 480)] {
+        let bytes = jpeg(&picture(w, h));
+        let direct = decode_gray(&bytes, &DecodeLimits::default()).unwrap();
+        let via_rgb = Gray::from_rgb(&decode_image(&bytes, &DecodeLimits::default()).unwrap());
+        assert_eq!(
+            (direct.width, direct.height),
+            (via_rgb.width, via_rgb.height)
+        );
+        assert_eq!(direct.width, WORK_WIDTH);
+        let diff: f64 = direct
+            .pixels
+            .iter()
+            .zip(&via_rgb.pixels)
+            .map(|(&a, &b)| (a as f64 - b as f64).abs())
+            .sum::<f64>()
+            / direct.pixels.len() as f64;
+        assert!(diff < 1.5, "{w}x{h}: mean difference {diff:.2}");
+    }
+}
+
+#[test]
+fn png_and_oversized_limits_hold_for_the_luma_too() {
+    let small = picture(400, 300);
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&small, 400, 300, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let gray = decode_gray(&png, &DecodeLimits::default()).unwrap();
+    assert_eq!((gray.width, gray.height), (WORK_WIDTH, 240));
+    let tight = DecodeLimits {
+        max_pixels: 100_000,
+        ..DecodeLimits::default()
+    };
+    let err = decode_gray(&jpeg(&picture(640, 360)), &tight).unwrap_err();
+    assert!(matches!(err, QueryError::TooLarge(_)), "{err}");
 }
 
 /// A 48 MP phone photo is a JPEG, decoded reduced: accepted. A PNG or WebP
 /// that large would be decoded whole (4 bytes a pixel): refused unread.
 #[test]
 fn a_phone_photo_jpeg_decodes_but_a_huge_png_is_refused() {
-    let photo = decode_image(&jpeg(&picture(8000, 6000)), &DecodeLimits::default()).unwrap();
+    let bytes = jpeg(&picture(8000, 6000));
+    let photo = decode_image(&bytes, &DecodeLimits::default()).unwrap();
     assert_eq!((photo.width(), photo.height()), (1000, 750));
+    // Too large to decode whole: the search's luma comes from the reduced
+    // decode as well.
+    let gray = decode_gray(&bytes, &DecodeLimits::default()).unwrap();
+    assert_eq!((gray.width, gray.height), (WORK_WIDTH, 240));
     let flat = RgbImage::new(5000, 4000);
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new(&mut png)
