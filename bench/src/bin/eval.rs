@@ -214,7 +214,11 @@ key. At 10^8 frames two photos whose rectified screen came within 5 and 6 bits o
 missed: the bit to flip was set firmly (strength 2.1 and 1.5), and cheaper flips of other probes used up \
 the budget (6,000 visits did not help). The screen's probes now give those two bits the strength of a \
 weak bit: photo at 10^8 frames 14 -> 16 of 20 right, as the exact scan (`scale --classes photo`). \
-The small index of this table is read whole, so it does not change here.\n\n\
+The small index of this table is read whole, so it does not change here.\n\
+- A JPEG's luma straight from the decoder (kept, for speed: `just bench`): the search no longer \
+converts decoded colours to luma. Combined 99 -> 98: `combined/6`, whose nearest probe is 26 bits from \
+its frame, was answered right by chance at similarity 0.856 and is now answered with another weak \
+answer (0.861); neither is confident.\n\n\
 Not done yet: `vertical` (a 9:16 window, a third of the frame's width) and `crop15` (5-20 % cut from each \
 side independently) show a part of the frame, and no code of the whole frame can be computed from a \
 part of it: they need codes of sub-windows in the index. Measured for that design (`diagnose --shift`, \
