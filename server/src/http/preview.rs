@@ -11,22 +11,49 @@ use crate::error::{ApiError, ErrorCode};
 use crate::preview::{Cut, Kind, SignError, Signed, Size, scene, video_id};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 use shared::SearchHit;
 
 /// Seconds a client told "busy" waits.
 const BUSY_RETRY_SECS: u64 = 2;
 
-#[derive(Debug, Deserialize)]
+/// A preview URL's query. A name given twice counts the last time: a
+/// trace.moe client picks the size by appending `&size=l` to the URL it
+/// was given. `mute` is accepted and ignored (clips have no sound).
+#[derive(Debug, Default)]
 pub struct PreviewQuery {
     v: String,
     t: String,
     size: Option<String>,
     exp: String,
     sig: String,
-    /// Accepted for trace.moe's clients; clips have no sound anyway.
-    #[allow(dead_code)]
-    mute: Option<String>,
+}
+
+impl PreviewQuery {
+    fn parse(query: &str) -> Result<PreviewQuery, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidParameter, format!("bad preview URL: {e}"))
+        })?;
+        let mut q = PreviewQuery::default();
+        let mut seen = [false; 4];
+        for (name, value) in pairs {
+            match name.as_str() {
+                "v" => (q.v, seen[0]) = (value, true),
+                "t" => (q.t, seen[1]) = (value, true),
+                "exp" => (q.exp, seen[2]) = (value, true),
+                "sig" => (q.sig, seen[3]) = (value, true),
+                "size" => q.size = Some(value),
+                _ => {}
+            }
+        }
+        if let Some(i) = seen.iter().position(|s| !s) {
+            let name = ["v", "t", "exp", "sig"][i];
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("bad preview URL: `{name}` is missing"),
+            ));
+        }
+        Ok(q)
+    }
 }
 
 /// The `image` and `video` URLs of a hit, absolute; `None` without
@@ -55,8 +82,8 @@ pub async fn preview(
     req: HttpRequest,
     state: web::Data<AppState>,
     kind: web::Path<String>,
-    query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let query = PreviewQuery::parse(req.query_string())?;
     let kind = match kind.as_str() {
         "image" => Kind::Image,
         "video" => Kind::Video,

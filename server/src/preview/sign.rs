@@ -1,6 +1,7 @@
 //! Preview URLs and their signatures: HMAC-SHA256 with the server secret
-//! over the kind, the video id, the time, the size and the expiry, so that
-//! none of them can be changed and the URL still work.
+//! over the kind, the video id, the time and the expiry, so that none of
+//! them can be changed and the URL still work. The size is the viewer's
+//! choice and not signed: trace.moe's clients append `&size=l`.
 
 use ring::hmac;
 
@@ -68,6 +69,7 @@ pub struct Signed {
     pub kind: Kind,
     pub video: String,
     pub at_ms: u32,
+    /// Not signed: `&size=` picks it (s, m or l; m when none).
     pub size: Size,
     /// Unix seconds.
     pub expires: u64,
@@ -87,11 +89,10 @@ pub fn key(secret: &[u8]) -> hmac::Key {
 impl Signed {
     fn message(&self) -> String {
         format!(
-            "preview|{}|{}|{}|{}|{}",
+            "preview|{}|{}|{}|{}",
             self.kind.name(),
             self.video,
             self.at_ms,
-            self.size.name(),
             self.expires
         )
     }
@@ -101,14 +102,18 @@ impl Signed {
         tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// `/api/preview/KIND?v=..&t=..&size=..&exp=..&sig=..`.
+    /// `/api/preview/KIND?v=..&t=..&exp=..&sig=..`, plus `&size=..` for a
+    /// size other than m.
     pub fn path(&self, key: &hmac::Key) -> String {
+        let size = match self.size {
+            Size::M => String::new(),
+            other => format!("&size={}", other.name()),
+        };
         format!(
-            "/api/preview/{}?v={}&t={}&size={}&exp={}&sig={}",
+            "/api/preview/{}?v={}&t={}&exp={}&sig={}{size}",
             self.kind.name(),
             self.video,
             self.at_ms,
-            self.size.name(),
             self.expires,
             self.signature(key)
         )
@@ -164,10 +169,6 @@ mod tests {
                 ..signed.clone()
             },
             Signed {
-                size: Size::L,
-                ..signed.clone()
-            },
-            Signed {
                 expires: 2_000,
                 ..signed.clone()
             },
@@ -180,5 +181,12 @@ mod tests {
             assert_eq!(a.verify(&key, &sig, 999), Err(SignError::Forged), "{a:?}");
         }
         assert_eq!(signed.verify(&key, "00", 999), Err(SignError::Forged));
+        // The size is the viewer's choice.
+        let larger = Signed {
+            size: Size::L,
+            ..signed.clone()
+        };
+        assert_eq!(larger.verify(&key, &sig, 999), Ok(()));
+        assert!(larger.path(&key).ends_with(&format!("sig={sig}&size=l")));
     }
 }

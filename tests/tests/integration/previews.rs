@@ -194,6 +194,16 @@ fn previews_show_the_match_and_refuse_altered_urls() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
     }
+
+    // The size is the viewer's choice, appended as trace.moe clients do.
+    for (size, width) in [("l", 640), ("s", 160)] {
+        let res = client().get(format!("{image}&size={size}")).send().unwrap();
+        assert_eq!(res.status(), 200, "size {size}");
+        let picture = image::load_from_memory(&res.bytes().unwrap()).expect("a JPEG");
+        assert_eq!(picture.width(), width, "size {size}");
+    }
+    let res = client().get(format!("{image}&size=xl")).send().unwrap();
+    assert_eq!(res.status(), 400);
 }
 
 #[test]
