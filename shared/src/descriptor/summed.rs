@@ -49,9 +49,13 @@ impl SummedArea {
         let ys: [f32; N + 1] = std::array::from_fn(|i| {
             (rect.y0 + i as f32 * (rect.y1 - rect.y0) / N as f32).clamp(0.0, h)
         });
+        let (sx, sy) = (
+            xs.map(|x| split(x, self.width)),
+            ys.map(|y| split(y, self.height)),
+        );
         let mut corners = [[0f64; N + 1]; N + 1];
-        for (row, &y) in corners.iter_mut().zip(&ys) {
-            for (c, &x) in row.iter_mut().zip(&xs) {
+        for (row, &y) in corners.iter_mut().zip(&sy) {
+            for (c, &x) in row.iter_mut().zip(&sx) {
                 *c = self.integral(x, y);
             }
         }
@@ -72,12 +76,11 @@ impl SummedArea {
         block
     }
 
-    /// The integral of the picture over `[0, x] x [0, y]`, its pixels
+    /// The integral of the picture over `[0, x] x [0, y]` (each given
+    /// `split` into its pixel and the share before it), its pixels
     /// constant over their unit squares: within one square it is bilinear
     /// in `x` and `y`, so interpolating the running sums is exact.
-    fn integral(&self, x: f32, y: f32) -> f64 {
-        let (ix, fx) = split(x, self.width);
-        let (iy, fy) = split(y, self.height);
+    fn integral(&self, (ix, fx): (usize, f64), (iy, fy): (usize, f64)) -> f64 {
         let stride = self.width as usize + 1;
         let s = |x: usize, y: usize| self.sums[y * stride + x] as f64;
         let (s00, s10) = (s(ix, iy), s(ix + 1, iy));
