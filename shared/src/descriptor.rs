@@ -229,7 +229,8 @@ fn axis_weights(start: f32, end: f32, len: u32) -> Vec<Span> {
 mod tests {
     use super::*;
 
-    fn picture(w: u32, h: u32) -> Gray {
+    /// A smooth test picture with detail at every scale of a code.
+    pub(super) fn picture(w: u32, h: u32) -> Gray {
         let pixels = (0..h)
             .flat_map(|y| {
                 (0..w).map(move |x| {

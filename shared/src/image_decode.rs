@@ -40,12 +40,7 @@ impl Default for DecodeLimits {
 /// twice `WORK_WIDTH` wide (1.5 times for a picture taller than wide).
 pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<image::RgbImage, QueryError> {
     let (format, w, h) = checked_header(bytes, limits)?;
-    if format == image::ImageFormat::Jpeg
-        && let Some(img) = decode_jpeg_reduced(bytes, w, h)
-    {
-        return Ok(img);
-    }
-    decode_whole(bytes, limits, format, (w, h))
+    decode_checked(bytes, limits, format, (w, h))
 }
 
 /// What a search reads of a screenshot: its luma at the work width, with
@@ -62,14 +57,28 @@ pub fn decode_gray(bytes: &[u8], limits: &DecodeLimits) -> Result<Gray, QueryErr
     {
         return Ok(Gray::new(w, h, luma).resized_to_work());
     }
-    let rgb = if format == image::ImageFormat::Jpeg
+    Ok(Gray::from_rgb(&decode_checked(
+        bytes,
+        limits,
+        format,
+        (w, h),
+    )?))
+}
+
+/// Decodes a picture whose header `checked_header` passed: a JPEG reduced
+/// if the reduced decoder can, anything else whole.
+fn decode_checked(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    format: image::ImageFormat,
+    (w, h): (u32, u32),
+) -> Result<image::RgbImage, QueryError> {
+    if format == image::ImageFormat::Jpeg
         && let Some(img) = decode_jpeg_reduced(bytes, w, h)
     {
-        img
-    } else {
-        decode_whole(bytes, limits, format, (w, h))?
-    };
-    Ok(Gray::from_rgb(&rgb))
+        return Ok(img);
+    }
+    decode_whole(bytes, limits, format, (w, h))
 }
 
 /// A JPEG's luma at full size; `None` for what this decoder cannot read
@@ -163,8 +172,9 @@ fn decode_whole(
 /// 90 to 87 % in `just eval`.) A picture taller than wide (a phone's
 /// shorts or story) needs only 1.5 times the work width: its video is at
 /// most as wide as the picture, and the reduction from there to the work
-/// width is still a true reduction. A 1080x1920 JPEG then decodes at half
-/// size (`just bench`: its whole query's p99 went from 26.5 to 21 ms).
+/// width is still a true reduction (a 1080x1920 JPEG decodes at half size).
+/// The search takes this path only for a JPEG too large to decode whole;
+/// others it decodes straight to luma (`decode_gray`).
 /// `None` for what this decoder cannot do (CMYK, 16-bit, damaged data); the
 /// full decoder then handles the picture or reports why it cannot.
 fn decode_jpeg_reduced(bytes: &[u8], width: u32, height: u32) -> Option<image::RgbImage> {

@@ -213,10 +213,7 @@ fn print_shift(dir: &std::path::Path, set: &QuerySet) -> anyhow::Result<()> {
         .filter(|q| q.indexed && q.class == "clean")
         .map(|q| {
             let bytes = std::fs::read(dir.join(&q.image))?;
-            Ok(Gray::from_rgb(&decode_image(
-                &bytes,
-                &DecodeLimits::default(),
-            )?))
+            Ok(decode_gray(&bytes, &DecodeLimits::default())?)
         })
         .collect::<anyhow::Result<_>>()?;
     for shift in [0.01f32, 0.02, 0.03, 0.05, 0.08, 0.12] {

@@ -19,7 +19,7 @@ const BUSY_RETRY_SECS: u64 = 2;
 /// A preview URL's query. A name given twice counts the last time: a
 /// trace.moe client picks the size by appending `&size=l` to the URL it
 /// was given. `mute` is accepted and ignored (clips have no sound).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PreviewQuery {
     v: String,
     t: String,
@@ -30,29 +30,28 @@ pub struct PreviewQuery {
 
 impl PreviewQuery {
     fn parse(query: &str) -> Result<PreviewQuery, ApiError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidParameter, format!("bad preview URL: {e}"))
-        })?;
-        let mut q = PreviewQuery::default();
-        let mut seen = [false; 4];
-        for (name, value) in pairs {
-            match name.as_str() {
-                "v" => (q.v, seen[0]) = (value, true),
-                "t" => (q.t, seen[1]) = (value, true),
-                "exp" => (q.exp, seen[2]) = (value, true),
-                "sig" => (q.sig, seen[3]) = (value, true),
-                "size" => q.size = Some(value),
-                _ => {}
-            }
-        }
-        if let Some(i) = seen.iter().position(|s| !s) {
-            let name = ["v", "t", "exp", "sig"][i];
-            return Err(ApiError::new(
+        let bad = |why: String| {
+            ApiError::new(
                 ErrorCode::InvalidParameter,
-                format!("bad preview URL: `{name}` is missing"),
-            ));
-        }
-        Ok(q)
+                format!("bad preview URL: {why}"),
+            )
+        };
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|e| bad(e.to_string()))?;
+        let last = |name: &str| {
+            pairs
+                .iter()
+                .rfind(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let required = |name: &str| last(name).ok_or_else(|| bad(format!("`{name}` is missing")));
+        Ok(PreviewQuery {
+            v: required("v")?,
+            t: required("t")?,
+            size: last("size"),
+            exp: required("exp")?,
+            sig: required("sig")?,
+        })
     }
 }
 

@@ -81,8 +81,7 @@ impl SummedArea {
     /// constant over their unit squares: within one square it is bilinear
     /// in `x` and `y`, so interpolating the running sums is exact.
     fn integral(&self, (ix, fx): (usize, f64), (iy, fy): (usize, f64)) -> f64 {
-        let stride = self.width as usize + 1;
-        let s = |x: usize, y: usize| self.sums[y * stride + x] as f64;
+        let s = |x, y| self.sum(x, y) as f64;
         let (s00, s10) = (s(ix, iy), s(ix + 1, iy));
         let (s01, s11) = (s(ix, iy + 1), s(ix + 1, iy + 1));
         s00 + fx * (s10 - s00) + fy * (s01 - s00) + fx * fy * (s11 - s10 - s01 + s00)
@@ -92,9 +91,13 @@ impl SummedArea {
     fn pixel(&self, x: f32, y: f32) -> f32 {
         let (ix, _) = split(x, self.width);
         let (iy, _) = split(y, self.height);
-        let stride = self.width as usize + 1;
-        let s = |x: usize, y: usize| self.sums[y * stride + x] as i64;
+        let s = |x, y| self.sum(x, y) as i64;
         (s(ix + 1, iy + 1) - s(ix, iy + 1) - s(ix + 1, iy) + s(ix, iy)) as f32
+    }
+
+    /// The sum over the pixels left of column `x` and above row `y`.
+    fn sum(&self, x: usize, y: usize) -> u32 {
+        self.sums[y * (self.width as usize + 1) + x]
     }
 }
 
@@ -108,21 +111,8 @@ fn split(v: f32, len: u32) -> (usize, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::descriptor::tests::picture;
     use crate::descriptor::{describe, thumbnail};
-
-    fn picture(w: u32, h: u32) -> Gray {
-        let pixels = (0..h)
-            .flat_map(|y| {
-                (0..w).map(move |x| {
-                    let v = 128.0
-                        + 70.0 * ((x as f32) / 13.0).sin()
-                        + 50.0 * ((y as f32) / 7.0 + (x as f32) / 29.0).cos();
-                    v.clamp(0.0, 255.0) as u8
-                })
-            })
-            .collect();
-        Gray::new(w, h, pixels)
-    }
 
     #[test]
     fn thumbnails_match_the_direct_ones_for_fractional_rects() {
