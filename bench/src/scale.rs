@@ -102,6 +102,10 @@ struct Screenshot {
     query: Query,
     bytes: Vec<u8>,
     probes: Vec<Probe>,
+    /// The guesses at its frame's inner window (see `query::inner_probes`),
+    /// hashed beforehand as `probes` are: the timed search reads them only
+    /// when the whole-frame probes find no confident answer.
+    inner: Vec<Probe>,
 }
 
 pub fn run(opts: &ScaleOptions) -> anyhow::Result<Vec<Row>> {
@@ -137,10 +141,12 @@ fn screenshots(f: &Fixtures) -> anyhow::Result<Vec<Screenshot>> {
             let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
             let gray = decode_gray(&bytes, &DecodeLimits::default())?;
             let probes = query::probes(&gray, true);
+            let inner = query::inner_probes(&gray);
             Ok(Screenshot {
                 query,
                 bytes,
                 probes,
+                inner,
             })
         })
         .collect()
@@ -208,7 +214,8 @@ fn search_all(
     let query_opts = QueryOptions::default();
     let run = |s: &Screenshot, method| {
         let started = Instant::now();
-        let hits = query::search_probes(index, &s.probes, &query_opts, method);
+        let inner = || s.inner.clone();
+        let hits = query::search_probes(index, &s.probes, &inner, &query_opts, method);
         (hits, started.elapsed().as_secs_f64() * 1000.0)
     };
     let right = |s: &Screenshot, hits: &[SearchHit]| {

@@ -18,7 +18,7 @@
 //!   libraries.
 
 use shared::FrameCode;
-use shared::index::{Anime, Index, IndexBuilder, IndexData, Video};
+use shared::index::{Anime, Index, IndexBuilder, IndexData, KeptFrame, Video};
 use testkit::rng::Rng;
 
 /// Share of shots that are flat frames.
@@ -33,27 +33,40 @@ const VIDEO_FRAMES: (i64, i64) = (3_000, 5_000);
 
 /// Decoded videos to derive codes from: codes and time deltas per video.
 pub struct Pool {
-    videos: Vec<(Vec<FrameCode>, Vec<u16>)>,
-    cards: Vec<FrameCode>,
+    videos: Vec<PoolVideo>,
+    cards: Vec<Pair>,
+}
+
+/// A frame's two codes: the whole frame's and its inner window's.
+type Pair = (FrameCode, FrameCode);
+
+/// One pool video: each frame's codes, and time deltas.
+struct PoolVideo {
+    codes: Vec<Pair>,
+    deltas: Vec<u16>,
 }
 
 impl Pool {
     /// Every video of an index built from real footage.
     pub fn from_index(index: &Index, seed: u64) -> anyhow::Result<Pool> {
-        let codes = index.codes_in_frame_order();
-        let videos: Vec<(Vec<FrameCode>, Vec<u16>)> = (0..index.videos().len())
+        let codes: Vec<Pair> = index
+            .codes_in_frame_order()
+            .into_iter()
+            .zip(index.inner_codes_in_frame_order())
+            .collect();
+        let videos: Vec<PoolVideo> = (0..index.videos().len())
             .map(|v| {
                 let r = index.frame_range(v);
-                (
-                    codes[r.start as usize..r.end as usize].to_vec(),
-                    index.deltas(v),
-                )
+                PoolVideo {
+                    codes: codes[r.start as usize..r.end as usize].to_vec(),
+                    deltas: index.deltas(v),
+                }
             })
-            .filter(|(c, _)| c.len() >= 2)
+            .filter(|v| v.codes.len() >= 2)
             .collect();
-        let real: Vec<FrameCode> = codes
+        let real: Vec<Pair> = codes
             .into_iter()
-            .filter(|c| *c != FrameCode::default())
+            .filter(|c| c.0 != FrameCode::default())
             .collect();
         anyhow::ensure!(
             real.len() >= CARDS,
@@ -65,9 +78,9 @@ impl Pool {
         Ok(Pool { videos, cards })
     }
 
-    fn any_code(&self, rng: &mut Rng) -> FrameCode {
-        let (codes, _) = rng.pick(&self.videos);
-        *rng.pick(codes)
+    fn any_code(&self, rng: &mut Rng) -> Pair {
+        let video = rng.pick(&self.videos);
+        *rng.pick(&video.codes)
     }
 }
 
@@ -83,6 +96,7 @@ pub fn with_distractors(real: &Index, pool: &Pool, total: u64, seed: u64) -> Ind
 /// Copies every anime and video of `index` into `builder`.
 fn copy_index(builder: &mut IndexBuilder, index: &Index) {
     let codes = index.codes_in_frame_order();
+    let inner = index.inner_codes_in_frame_order();
     let mut positions = Vec::new();
     for a in index.anime() {
         positions.push(builder.add_anime(a.to_owned()));
@@ -95,8 +109,8 @@ fn copy_index(builder: &mut IndexBuilder, index: &Index) {
             frame_count: 0,
             ..v.to_owned()
         };
-        let codes = &codes[r.start as usize..r.end as usize];
-        builder.add_video_columns(video, codes, &index.deltas(i));
+        let r = r.start as usize..r.end as usize;
+        builder.add_video_columns(video, &codes[r.clone()], &inner[r], &index.deltas(i));
     }
 }
 
@@ -111,7 +125,7 @@ fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
             .min(total.saturating_sub(builder.frame_count()))
             .max(1);
         let frames = video(pool, want as usize, &mut rng);
-        let duration_ms = frames.last().map_or(0, |f| f.1 + 500);
+        let duration_ms = frames.last().map_or(0, |f| f.ms + 500);
         let video = Video {
             path: format!("Synthetic/{n:07}.mkv"),
             anime,
@@ -127,50 +141,62 @@ fn fill(builder: &mut IndexBuilder, pool: &Pool, total: u64, seed: u64) {
     }
 }
 
-/// One video of `len` frames: (code, start ms).
-fn video(pool: &Pool, len: usize, rng: &mut Rng) -> Vec<(FrameCode, u32)> {
+/// One video of `len` frames.
+fn video(pool: &Pool, len: usize, rng: &mut Rng) -> Vec<KeptFrame> {
     let mut frames = Vec::with_capacity(len);
     let mut t = 0u32;
     while frames.len() < len {
-        for (code, delta) in shot(pool, rng) {
+        for ((code, inner), delta) in shot(pool, rng) {
             if frames.len() == len {
                 break;
             }
             t += delta.max(1) as u32;
-            frames.push((code, t));
+            frames.push(KeptFrame { code, inner, ms: t });
         }
     }
     frames
 }
 
-/// One shot: codes with the time since the previous frame.
-fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(FrameCode, u16)> {
+/// One shot: codes with the time since the previous frame. Each of a
+/// frame's two codes is moved to the new scene the same way, with a mask
+/// of its own.
+fn shot(pool: &Pool, rng: &mut Rng) -> Vec<(Pair, u16)> {
     let r = rng.unit();
     if r < FLAT_SHOTS {
         let n = rng.int(5, 40) as usize;
-        return vec![(FrameCode::default(), 42); n];
+        return vec![(Pair::default(), 42); n];
     }
     if r < FLAT_SHOTS + CARD_SHOTS {
         let card = *rng.pick(&pool.cards);
         let n = rng.int(10, 80) as usize;
-        return (0..n).map(|_| (noisy(card, rng), 42)).collect();
+        return (0..n)
+            .map(|_| ((noisy(card.0, rng), noisy(card.1, rng)), 42))
+            .collect();
     }
-    let (codes, deltas) = rng.pick(&pool.videos);
-    let start = rng.below(codes.len() - 1);
-    let n = (rng.int(8, 120) as usize).min(codes.len() - start);
-    let mask = scene_mask(codes[start], pool.any_code(rng), rng);
+    let v = rng.pick(&pool.videos);
+    let start = rng.below(v.codes.len() - 1);
+    let n = (rng.int(8, 120) as usize).min(v.codes.len() - start);
+    let other = pool.any_code(rng);
+    let masks = (
+        scene_mask(v.codes[start].0, other.0, rng),
+        scene_mask(v.codes[start].1, other.1, rng),
+    );
     (start..start + n)
         .map(|i| {
-            let c = codes[i];
-            // Flat pool frames stay flat: a fade to black is one anywhere.
-            let code = if c == FrameCode::default() {
-                c
-            } else {
-                FrameCode::from_u128(c.to_u128() ^ mask)
-            };
-            (code, deltas[i])
+            let (code, inner) = v.codes[i];
+            ((moved(code, masks.0), moved(inner, masks.1)), v.deltas[i])
         })
         .collect()
+}
+
+/// `code` XORed with `mask`; flat pool frames stay flat (a fade to black
+/// is one anywhere).
+fn moved(code: FrameCode, mask: u128) -> FrameCode {
+    if code == FrameCode::default() {
+        code
+    } else {
+        FrameCode::from_u128(code.to_u128() ^ mask)
+    }
 }
 
 /// The XOR that moves a run starting at `from` to a new scene taking a
@@ -186,8 +212,11 @@ fn scene_mask(from: FrameCode, other: FrameCode, rng: &mut Rng) -> u128 {
     (from.to_u128() ^ other.to_u128()) & take
 }
 
-/// `code` with zero to two random bits flipped.
+/// `code` with zero to two random bits flipped; a flat code stays flat.
 fn noisy(code: FrameCode, rng: &mut Rng) -> FrameCode {
+    if code == FrameCode::default() {
+        return code;
+    }
     let mut bits = code.to_u128();
     for _ in 0..rng.int(0, 3) {
         bits ^= 1 << rng.below(96);

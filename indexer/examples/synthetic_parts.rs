@@ -9,7 +9,7 @@
 
 use indexer::part::{share_of, text_fingerprint};
 use shared::FrameCode;
-use shared::index::{Anime, IndexBuilder, Part, Video, write_part_atomically};
+use shared::index::{Anime, IndexBuilder, KeptFrame, Part, Video, write_part_atomically};
 use std::path::{Path, PathBuf};
 
 const FRAMES_PER_VIDEO: u64 = 4000;
@@ -72,8 +72,8 @@ fn write_part(path: &Path, videos: u64, part: Part) -> Result<u64, Box<dyn std::
     Ok(frames)
 }
 
-/// A video's kept frames: xorshift64* from the video's number.
-fn frames(video: u64) -> Vec<(FrameCode, u32)> {
+/// A video's kept frames: xorshift64* from the video's number, both codes.
+fn frames(video: u64) -> Vec<KeptFrame> {
     let mut state = video.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut next = move || {
         state ^= state >> 12;
@@ -84,13 +84,23 @@ fn frames(video: u64) -> Vec<(FrameCode, u32)> {
     let mut at = 0u32;
     (0..FRAMES_PER_VIDEO)
         .map(|_| {
-            let (lo, hi) = (next(), next());
+            let (lo, hi, inner) = (next(), next(), next());
             at += 80 + (hi >> 40) as u32 % 320;
-            let code = match lo % 16 {
-                0 => FrameCode::default(),
-                _ => FrameCode { lo, hi: hi as u32 },
+            let (code, inner) = match lo % 16 {
+                0 => Default::default(),
+                _ => (
+                    FrameCode { lo, hi: hi as u32 },
+                    FrameCode {
+                        lo: inner,
+                        hi: (inner >> 32) as u32,
+                    },
+                ),
             };
-            (code, at)
+            KeptFrame {
+                code,
+                inner,
+                ms: at,
+            }
         })
         .collect()
 }

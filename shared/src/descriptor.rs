@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 mod frame;
 mod summed;
 
-pub use frame::{MARGIN, described_area, frame_descriptor};
+pub use frame::{INNER, MARGIN, described_area, frame_descriptor, frame_descriptors, inner_area};
 pub use summed::SummedArea;
 
 /// Number of bits in a code.

@@ -11,6 +11,10 @@ use crate::index::Index;
 use crate::search::{self, Probe};
 use std::ops::RangeInclusive;
 
+mod inner;
+
+pub use inner::{STEP as INNER_STEP, guesses as inner_guesses, inner_probes};
+
 /// How many answers a search may return: the `limit` the HTTP API and
 /// `indexer query` accept. `QueryOptions::limit` is clamped to it.
 pub const RESULT_LIMITS: RangeInclusive<usize> = 1..=5;
@@ -221,9 +225,15 @@ pub fn search_image(index: &Index, img: &image::RgbImage, opts: &QueryOptions) -
     search_gray(index, &gray, opts)
 }
 
+/// Searches a screenshot's work image: its whole-frame probes, then, when
+/// they find no confident answer, the guesses at its frame's inner window.
 pub fn search_gray(index: &Index, gray: &Gray, opts: &QueryOptions) -> Vec<SearchHit> {
     let method = Method::Buckets(search::Budget::default());
-    search_probes(index, &probes(gray, opts.cut_borders), opts, method)
+    let inner = || match opts.cut_borders {
+        true => inner_probes(gray),
+        false => Vec::new(),
+    };
+    search_probes(index, &probes(gray, opts.cut_borders), &inner, opts, method)
 }
 
 /// How the index is read: the sublinear bucket search the product uses
@@ -235,10 +245,15 @@ pub enum Method {
     Exact,
 }
 
-/// Searches the codes of a screenshot (see `probes`).
+/// Searches the codes of a screenshot (see `probes`), then, when no answer
+/// is confident, the guesses at its frame's inner window that `inner` makes
+/// (see `inner_probes`; only hashed when needed). The inner windows' table
+/// is always read by buckets: comparing its every entry with a thousand
+/// guesses is out of reach at scale.
 pub fn search_probes(
     index: &Index,
     probes: &[Probe],
+    inner: &dyn Fn() -> Vec<Probe>,
     opts: &QueryOptions,
     method: Method,
 ) -> Vec<SearchHit> {
@@ -265,10 +280,14 @@ pub fn search_probes(
     let limit = opts
         .limit
         .clamp(*RESULT_LIMITS.start(), *RESULT_LIMITS.end());
-    search::group(index, &hits, limit)
-        .iter()
-        .map(|c| shape(index, c))
-        .collect()
+    let mut candidates = search::group(index, &hits, limit);
+    if !candidates.first().is_some_and(search::is_sure) {
+        let more = search::search_inner(index, &inner(), keep);
+        if !more.is_empty() {
+            candidates = search::group(index, &search::merge(hits, more), limit);
+        }
+    }
+    candidates.iter().map(|c| shape(index, c)).collect()
 }
 
 /// Whether comparing every entry with every probe stays within `budget`.

@@ -50,6 +50,7 @@ fn main() -> anyhow::Result<()> {
     let queries = args.work.join("queries");
     let set = QuerySet::load(&queries.join("queries.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
     let codes = index.codes_in_frame_order();
+    let inner_codes = index.inner_codes_in_frame_order();
     if args.shots {
         print_shots(&index, &codes);
     }
@@ -80,6 +81,32 @@ fn main() -> anyhow::Result<()> {
                 " {:?}[{:.0},{:.0},{:.0},{:.0}]={best}",
                 a.source, r.x0, r.y0, r.x1, r.y1
             );
+        }
+        let inner = nearest(
+            &shared::query::inner_probes(&gray),
+            &right_codes(&index, &inner_codes, q),
+        );
+        line += &format!(" Inner={inner}");
+        if std::env::var_os("INNER_HITS").is_some() {
+            let want = right_codes(&index, &inner_codes, q);
+            let hits =
+                shared::search::search_inner(&index, &shared::query::inner_probes(&gray), None);
+            let shown: Vec<String> = hits
+                .iter()
+                .take(6)
+                .map(|h| {
+                    let mark = if want.contains(&inner_codes[h.frame as usize]) {
+                        "*"
+                    } else {
+                        ""
+                    };
+                    format!("{}{mark}", h.distance - shared::search::INNER_PENALTY)
+                })
+                .collect();
+            let found = hits
+                .iter()
+                .position(|h| want.contains(&inner_codes[h.frame as usize]));
+            line += &format!(" hits [{}] right at {found:?}", shown.join(" "));
         }
         let screen = screen_probes(&gray);
         if !screen.is_empty() {
@@ -256,11 +283,12 @@ const INNER: f32 = 0.2;
 /// nearest guess whose key (the lowest 19 bits, the bucket of a 10^8-frame
 /// index) is equal.
 fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Result<()> {
-    use shared::borders::{Bars, Rect, content_rect};
+    use shared::borders::{Bars, content_rect};
     use shared::descriptor::describe;
     const KEY: u32 = 19;
     let key_mask = (1u64 << KEY) - 1;
     let (mut best, mut keyed, mut probes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut flipped: [Vec<u32>; 4] = Default::default();
     let mut wrong = Vec::new();
     let mut inner = Vec::new();
     for q in set
@@ -287,8 +315,19 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
             let g = Gray::from_rgb(&cut);
             let guesses = inner_guesses(&g, step);
             let sat = shared::descriptor::SummedArea::new(&g);
-            let d = |r: &Rect| sat.describe(*r).code;
-            let codes: Vec<FrameCode> = guesses.iter().map(d).collect();
+            let descs: Vec<_> = guesses.iter().map(|r| sat.describe(*r)).collect();
+            let codes: Vec<FrameCode> = descs.iter().map(|d| d.code).collect();
+            for (f, out) in flipped.iter_mut().enumerate() {
+                let reach = descs.iter().filter(|d| {
+                    let mut bits: Vec<u32> = (0..KEY).collect();
+                    bits.sort_by(|&a, &b| {
+                        d.strength[a as usize].total_cmp(&d.strength[b as usize])
+                    });
+                    let weak = bits[..f].iter().fold(0u64, |m, &b| m | 1 << b);
+                    (d.code.lo ^ want.lo) & key_mask & !weak == 0
+                });
+                out.push(reach.map(|d| d.code.distance(*want)).min().unwrap_or(99));
+            }
             let dist = |c: &FrameCode| c.distance(*want);
             best.push(codes.iter().map(dist).min().unwrap_or(99));
             let others = inner.iter().enumerate().filter(|&(m, _)| m != n);
@@ -318,7 +357,13 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
         ("nearest with the key equal", &mut keyed),
         ("nearest other frame's inner window", &mut wrong),
         ("guesses", &mut probes),
-    ] {
+    ]
+    .into_iter()
+    .chain(
+        flipped
+            .iter_mut()
+            .map(|v| ("nearest with the key equal but the weakest bits", v)),
+    ) {
         v.sort_unstable();
         let share = |b: u32| v.iter().filter(|&&d| d <= b).count() as f64 * 100.0 / v.len() as f64;
         println!(

@@ -18,8 +18,8 @@ pub(super) fn assemble(
     // Codes of videos that are not decoded again come from the old index.
     let reuses = sources.values().any(|s| matches!(s, Source::Reused(_)));
     let old_codes = match old {
-        Some(old) if reuses => old.codes_in_frame_order(),
-        _ => Vec::new(),
+        Some(old) if reuses => (old.codes_in_frame_order(), old.inner_codes_in_frame_order()),
+        _ => Default::default(),
     };
     for folder in anime {
         let videos: Vec<&VideoFile> = folder
@@ -75,7 +75,7 @@ fn add_video(
     v: &VideoFile,
     source: &Source,
     old: Option<&Index>,
-    old_codes: &[FrameCode],
+    (old_codes, old_inner): &(Vec<FrameCode>, Vec<FrameCode>),
 ) {
     let mut video = Video {
         path: v.rel_path.clone(),
@@ -96,8 +96,9 @@ fn add_video(
             let old = old.expect("reused videos come from the old index");
             video.duration_ms = old.videos()[*i].duration_ms.to_native();
             let range = old.frame_range(*i);
-            let codes = &old_codes[range.start as usize..range.end as usize];
-            builder.add_video_columns(video, codes, &old.deltas(*i));
+            let range = range.start as usize..range.end as usize;
+            let (codes, inner) = (&old_codes[range.clone()], &old_inner[range]);
+            builder.add_video_columns(video, codes, inner, &old.deltas(*i));
         }
     }
 }

@@ -15,7 +15,8 @@ use ffmpeg_next as ffmpeg;
 use keep::Hashed;
 use pixels::WorkImages;
 use shared::Gray;
-use shared::descriptor::{FrameCode, frame_descriptor};
+use shared::descriptor::frame_descriptors;
+use shared::index::KeptFrame;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +41,8 @@ pub enum VideoError {
 /// What indexing one video produced.
 #[derive(Debug, Default)]
 pub struct IndexedVideo {
-    /// Kept frames: code (zero for flat frames) and start time in ms.
-    pub frames: Vec<(FrameCode, u32)>,
+    /// Kept frames: codes (zero when flat) and start time in ms.
+    pub frames: Vec<KeptFrame>,
     pub duration_ms: u32,
     pub decoded_frames: u64,
 }
@@ -198,11 +199,14 @@ impl Hasher {
     }
 
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
-        let frame = Hashed::of(&frame_descriptor(gray));
+        let (whole, inner) = frame_descriptors(gray);
+        let frame = Hashed::of(&whole);
         if keep::keeps(frame, self.last_kept) {
-            self.out
-                .frames
-                .push((frame.code, (time * 1000.0).round() as u32));
+            self.out.frames.push(KeptFrame {
+                code: frame.code,
+                inner: Hashed::of(&inner).code,
+                ms: (time * 1000.0).round() as u32,
+            });
             self.last_kept = Some(frame);
         }
     }

@@ -8,7 +8,7 @@
 use super::MergeError;
 use super::parts::PartFile;
 use crate::build::AnimeIds;
-use shared::descriptor::CODE_BYTES;
+use shared::descriptor::{CODE_BYTES, FrameCode};
 use shared::index::{Anime, Failure, Index, IndexData, Video};
 use std::collections::BTreeMap;
 
@@ -111,6 +111,7 @@ fn copy_columns(parts: &[PartFile], placed: &[Placed], data: &mut IndexData) {
         .last()
         .map_or(0, |v| v.first_frame + v.frame_count as u64);
     data.codes = vec![0; frames as usize * CODE_BYTES];
+    data.inner = vec![0; frames as usize * CODE_BYTES];
     data.deltas = vec![0; frames as usize];
     let mut by_part: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
     for (slot, p) in placed.iter().enumerate() {
@@ -118,16 +119,24 @@ fn copy_columns(parts: &[PartFile], placed: &[Placed], data: &mut IndexData) {
     }
     for (part, slots) in parts.iter().zip(by_part) {
         let codes = part.index.codes_in_frame_order();
+        let inner = part.index.inner_codes_in_frame_order();
         for slot in slots {
             let video = placed[slot].video;
             let range = part.index.frame_range(video);
+            let range = range.start as usize..range.end as usize;
             let at = data.videos[slot].first_frame as usize;
-            let from = &codes[range.start as usize..range.end as usize];
-            let to = &mut data.codes[at * CODE_BYTES..(at + from.len()) * CODE_BYTES];
-            for (out, code) in to.chunks_exact_mut(CODE_BYTES).zip(from) {
-                out.copy_from_slice(&code.to_bytes());
-            }
-            data.deltas[at..at + from.len()].copy_from_slice(&part.index.deltas(video));
+            let n = range.len();
+            copy_codes(&codes[range.clone()], &mut data.codes, at);
+            copy_codes(&inner[range], &mut data.inner, at);
+            data.deltas[at..at + n].copy_from_slice(&part.index.deltas(video));
         }
+    }
+}
+
+/// Writes `from` into a code column from frame `at` on.
+fn copy_codes(from: &[FrameCode], column: &mut [u8], at: usize) {
+    let to = &mut column[at * CODE_BYTES..(at + from.len()) * CODE_BYTES];
+    for (out, code) in to.chunks_exact_mut(CODE_BYTES).zip(from) {
+        out.copy_from_slice(&code.to_bytes());
     }
 }

@@ -4,6 +4,7 @@
 
 use super::MergeError;
 use crate::part::share_of;
+use shared::IndexError;
 use shared::index::{FORMAT_VERSION, Index, Part};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,18 +25,18 @@ pub(super) fn open_all(paths: &[PathBuf]) -> Result<Vec<PartFile>, MergeError> {
 }
 
 fn open(path: &Path) -> Result<PartFile, MergeError> {
-    let index = Index::open(path)?;
-    let version = index.header().version;
+    // A part of another format is built again as a part, not as a whole.
+    let index = Index::open(path).map_err(|e| match e {
+        IndexError::Incompatible { found, .. } => MergeError::OldFormat {
+            path: path.into(),
+            found,
+            current: FORMAT_VERSION,
+        },
+        e => e.into(),
+    })?;
     let Some(part) = index.header().part else {
         return Err(MergeError::NotAPart { path: path.into() });
     };
-    if version != FORMAT_VERSION {
-        return Err(MergeError::OldFormat {
-            path: path.into(),
-            found: version,
-            current: FORMAT_VERSION,
-        });
-    }
     index.verify()?;
     Ok(PartFile {
         path: path.into(),

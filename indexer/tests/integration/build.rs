@@ -83,10 +83,11 @@ fn stats_reports_counts_and_bytes_per_frame() {
     assert_eq!(stats["anime"], 3);
     assert_eq!(stats["videos"], 5);
     let bpf = stats["bytesPerFrame"].as_f64().unwrap();
-    // 15 bytes a frame, plus at most 4 KB of header and metadata (anime,
-    // videos and the four failed files with their reasons).
+    // 28 bytes a frame (two codes and a delta), plus at most 6 KB of
+    // header, two bucket tables and metadata (anime, videos and the four
+    // failed files with their reasons).
     assert!(
-        bpf > 14.0 && bpf <= 16.0 + 4_000.0 / stats["frames"].as_f64().unwrap(),
+        bpf > 27.0 && bpf <= 29.0 + 6_000.0 / stats["frames"].as_f64().unwrap(),
         "{bpf}"
     );
     assert_eq!(stats["perAnime"][1]["title"], "Beta Show");

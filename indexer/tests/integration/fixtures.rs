@@ -217,3 +217,14 @@ pub fn frame_at(video: &Path, seconds: f64, out: &Path) {
         out,
     );
 }
+
+/// Rewrites an index file's format version (and its header checksum), as
+/// an older build would have written it.
+pub fn set_format_version(path: &Path, version: u32) {
+    use shared::index::HEADER_LEN;
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[8..12].copy_from_slice(&version.to_le_bytes());
+    let crc = crc32fast::hash(&bytes[..HEADER_LEN - 4]);
+    bytes[HEADER_LEN - 4..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(path, bytes).unwrap();
+}

@@ -97,50 +97,33 @@ fn a_changed_file_is_decoded_again() {
     assert!((avi.duration_ms.to_native() as i64 - 2_000).abs() < 200);
 }
 
-/// A format-3 index (before AniList titles) is rewritten as format 4 by the
-/// next build without decoding anything, and takes `anime.json`'s titles.
+/// An index of an older format (format 4 had no inner-window codes, which
+/// only the frames' pixels give) is not reused: the next build decodes
+/// every video again, says why, and writes the current format.
 #[test]
-fn a_format_3_index_is_upgraded_without_decoding() {
+fn an_index_of_an_older_format_is_decoded_again() {
     let (dir, lib) = library_copy();
     let index_path = dir.path().join("index.bin");
     build(&lib, &index_path);
-    let current = Index::open(&index_path).unwrap();
-    let data = current.to_data();
-    drop(current);
-    shared::index::write_format_3(&index_path, &data, "0.old", 1).unwrap();
-    assert_eq!(Index::open(&index_path).unwrap().header().version, 3);
-    std::fs::write(
-        lib.join("Beta/anime.json"),
-        r#"{"title": {"native": "ベータ", "romaji": "Beta Show"}, "anilistId": 4242, "idMal": 42}"#,
-    )
-    .unwrap();
+    let data = Index::open(&index_path).unwrap().to_data();
+    set_format_version(&index_path, 4);
+    assert!(Index::open(&index_path).is_err());
 
     let out = build(&lib, &index_path);
+    // 1: the library's broken files are reported as in every build.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let s = summary(&out);
-    assert!(s.contains("0 videos indexed, 5 reused, 0 removed"), "{s}");
-    assert!(s.contains("of 0 decoded"), "{s}");
+    assert!(s.contains("5 videos indexed, 0 reused, 0 removed"), "{s}");
+    assert!(
+        stderr(&out).contains("previous index not reused")
+            && stderr(&out).contains("format version 4 is not supported"),
+        "{}",
+        stderr(&out)
+    );
     let index = Index::open(&index_path).unwrap();
     assert_eq!(index.header().version, shared::index::FORMAT_VERSION);
-    assert_eq!(
-        index.codes_in_frame_order().len(),
-        data.codes.len() / shared::descriptor::CODE_BYTES
-    );
-    assert_eq!(
-        index.to_data().codes,
-        data.codes,
-        "frames are copied bit for bit"
-    );
-    let beta = index.anime()[1].to_owned();
-    assert_eq!(beta.title, "Beta Show");
-    assert_eq!(beta.titles.native.as_deref(), Some("ベータ"));
-    assert_eq!((beta.anilist_id, beta.mal_id), (Some(4242), Some(42)));
-
-    let out = build(&lib, &index_path);
-    assert!(
-        summary(&out).contains("unchanged, not rewritten"),
-        "{}",
-        summary(&out)
-    );
+    assert_eq!(index.to_data().codes, data.codes, "the same frames again");
+    assert_eq!(index.to_data().inner, data.inner);
 }
 
 /// Files that failed are remembered by size and modification time: the

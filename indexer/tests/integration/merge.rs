@@ -212,8 +212,9 @@ fn merge_refuses_files_that_are_not_parts() {
     build(&lib, &whole);
     let random = dir.path().join("random.bin");
     std::fs::write(&random, vec![7u8; 4096]).unwrap();
-    let old = dir.path().join("format-3.bin");
-    shared::index::write_format_3(&old, &Index::open(two).unwrap().to_data(), "0.old", 1).unwrap();
+    let old = dir.path().join("format-4.bin");
+    std::fs::copy(two, &old).unwrap();
+    set_format_version(&old, 4);
     let damaged = dir.path().join("damaged.bin");
     let mut bytes = std::fs::read(two).unwrap();
     let middle = bytes.len() / 2;
@@ -224,7 +225,10 @@ fn merge_refuses_files_that_are_not_parts() {
     for (other, why) in [
         (&whole, "not a part but a whole index"),
         (&random, "not an index file"),
-        (&old, "not a part but a whole index"),
+        (
+            &old,
+            "a part of index format 4, this indexer writes format 5",
+        ),
         (&damaged, "index is corrupt"),
     ] {
         let out = merge(&[one, other], &index, &[]);

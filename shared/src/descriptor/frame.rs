@@ -1,5 +1,8 @@
-//! How an indexed frame is described: over which area of the picture, so
-//! that the indexer and the query cut a frame the same way.
+//! How an indexed frame is described: over which areas of the picture, so
+//! that the indexer and the query cut a frame the same way. A frame gets
+//! two codes: one of the whole frame (less a small margin) and one of its
+//! inner window, the middle 60 % each way, which any crop of up to 20 % a
+//! side still shows whole.
 
 use super::{Descriptor, describe};
 use crate::borders::{self, Bars, Rect};
@@ -8,6 +11,8 @@ use crate::gray::Gray;
 /// Share of each side the descriptor ignores, so that a screenshot cropped
 /// by up to this much still sees the whole described area.
 pub const MARGIN: f32 = 0.04;
+/// Share of each side of the content area outside the inner window.
+pub const INNER: f32 = 0.2;
 
 /// The area of a frame the descriptor covers: the frame without the dark
 /// bars it carries (letterbox, pillarbox), less the fixed margin. Every
@@ -17,7 +22,23 @@ pub fn described_area(img: &Gray) -> Rect {
     borders::content_rect(img, Bars::Dark).shrunk(MARGIN, MARGIN, MARGIN, MARGIN)
 }
 
+/// The inner window of a frame: its content area (as `described_area`
+/// cuts it) less `INNER` of each side.
+pub fn inner_area(img: &Gray) -> Rect {
+    borders::content_rect(img, Bars::Dark).shrunk(INNER, INNER, INNER, INNER)
+}
+
 /// The descriptor a frame is indexed under.
 pub fn frame_descriptor(img: &Gray) -> Descriptor {
     describe(img, described_area(img))
+}
+
+/// The two descriptors a frame is indexed under: the whole frame's (see
+/// `frame_descriptor`) and its inner window's (see `inner_area`).
+pub fn frame_descriptors(img: &Gray) -> (Descriptor, Descriptor) {
+    let content = borders::content_rect(img, Bars::Dark);
+    (
+        describe(img, content.shrunk(MARGIN, MARGIN, MARGIN, MARGIN)),
+        describe(img, content.shrunk(INNER, INNER, INNER, INNER)),
+    )
 }

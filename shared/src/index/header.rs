@@ -9,17 +9,22 @@ use std::path::Path;
 
 pub const MAGIC: [u8; 8] = *b"ANISCNIX";
 /// Bumped whenever the archive layout or the descriptor changes (codes of
-/// another descriptor would match nothing). Written by this build; read
-/// with it is format 3 only (see `legacy`).
+/// another descriptor would match nothing). Only this version is read: an
+/// older file is refused with the advice to rebuild it.
 /// 3: frames are described inside dark bars only, from full-range luma.
 /// 4: anime carry AniList's three titles and a MyAnimeList id; files that
 ///    failed are remembered.
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: every frame also has a code of its inner window, in a second bucket
+///    table (crops of up to 20 % a side); the tool version takes 12 bytes,
+///    the inner entries' count the 4 after them.
+pub const FORMAT_VERSION: u32 = 5;
 /// Header size; the metadata archive starts here, 16-byte aligned.
 pub const HEADER_LEN: usize = 96;
 /// Where the header's own checksum sits (bytes 80..92 name the share a
 /// part file holds, zero in a whole index: see `part`).
 const CRC_AT: usize = HEADER_LEN - 4;
+/// Bytes of the tool version (from byte 40; longer versions are cut).
+const TOOL_LEN: usize = 12;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
@@ -38,6 +43,9 @@ pub struct Header {
     pub meta_len: u64,
     /// Entries in the buckets: frames that are not flat.
     pub stored: u64,
+    /// Entries in the inner windows' buckets: frames whose inner window
+    /// is not flat.
+    pub inner_stored: u64,
     /// The share of the library a part file holds; `None` in a whole index.
     pub part: Option<Part>,
 }
@@ -53,8 +61,9 @@ impl Header {
         b[24..32].copy_from_slice(&self.frame_count.to_le_bytes());
         b[32..40].copy_from_slice(&self.built_at.to_le_bytes());
         let tool = self.tool_version.as_bytes();
-        let n = tool.len().min(16);
+        let n = tool.len().min(TOOL_LEN);
         b[40..40 + n].copy_from_slice(&tool[..n]);
+        b[52..56].copy_from_slice(&(self.inner_stored as u32).to_le_bytes());
         b[56..60].copy_from_slice(&self.key_bits.to_le_bytes());
         b[60..64].copy_from_slice(&self.body_crc.to_le_bytes());
         b[64..72].copy_from_slice(&self.meta_len.to_le_bytes());
@@ -84,7 +93,7 @@ impl Header {
             return Err(IndexError::corrupt(path, "file is shorter than its header"));
         }
         let version = u32_at(b, 8);
-        if version != FORMAT_VERSION && version != super::legacy::VERSION {
+        if version != FORMAT_VERSION {
             return Err(IndexError::Incompatible {
                 path: path.into(),
                 found: version,
@@ -96,8 +105,8 @@ impl Header {
         }
         let part = Part::from_bytes(b[PART_AT].try_into().expect("12 bytes"))
             .map_err(|why| IndexError::corrupt(path, why))?;
-        let tool = &b[40..56];
-        let tool_len = tool.iter().position(|&c| c == 0).unwrap_or(16);
+        let tool = &b[40..40 + TOOL_LEN];
+        let tool_len = tool.iter().position(|&c| c == 0).unwrap_or(TOOL_LEN);
         Ok(Header {
             version,
             anime_count: u32_at(b, 16),
@@ -109,6 +118,7 @@ impl Header {
             body_crc: u32_at(b, 60),
             meta_len: u64_at(b, 64),
             stored: u64_at(b, 72),
+            inner_stored: u32_at(b, 52) as u64,
             part,
         })
     }
@@ -125,13 +135,16 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// Byte ranges of the sections after the header, each 16-byte aligned:
 /// the metadata archive, the time deltas (u16 per frame), the bucket table
 /// (u32 per bucket, plus one) and the entries (13 bytes each, then zero
-/// padding so any entry reads as 16 bytes).
+/// padding so any entry reads as 16 bytes), then the same two for the
+/// inner windows' codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sections {
     pub meta: Range<usize>,
     pub deltas: Range<usize>,
     pub table: Range<usize>,
     pub entries: Range<usize>,
+    pub inner_table: Range<usize>,
+    pub inner_entries: Range<usize>,
 }
 
 impl Sections {
@@ -139,24 +152,32 @@ impl Sections {
     pub fn of(header: &Header, layout: Layout) -> Option<Sections> {
         let meta = section(HEADER_LEN as u64, header.meta_len)?;
         let deltas = section(meta.end as u64, header.frame_count.checked_mul(2)?)?;
-        let table = section(deltas.end as u64, 4 * (layout.buckets() as u64 + 1))?;
-        let entries_len = header.stored.checked_mul(ENTRY_BYTES as u64)?;
-        let entries = section(
-            table.end as u64,
-            entries_len.checked_add(ENTRY_PADDING as u64)?,
-        )?;
+        let table_len = 4 * (layout.buckets() as u64 + 1);
+        let table = section(deltas.end as u64, table_len)?;
+        let entries = section(table.end as u64, entries_len(header.stored)?)?;
+        let inner_table = section(entries.end as u64, table_len)?;
+        let inner_entries = section(inner_table.end as u64, entries_len(header.inner_stored)?)?;
         Some(Sections {
             meta,
             deltas,
             table,
             entries,
+            inner_table,
+            inner_entries,
         })
     }
 
     /// Total file length.
     pub fn end(&self) -> usize {
-        self.entries.end
+        self.inner_entries.end
     }
+}
+
+/// Bytes of `stored` entries and the padding after them.
+fn entries_len(stored: u64) -> Option<u64> {
+    stored
+        .checked_mul(ENTRY_BYTES as u64)?
+        .checked_add(ENTRY_PADDING as u64)
 }
 
 /// `len` bytes at the first 16-byte boundary from `after`.

@@ -1,7 +1,8 @@
 //! What an index holds. Anime and videos are an rkyv archive; the frames
 //! are raw columns beside it: a 2-byte time delta per frame in time order,
-//! and the codes in buckets (see `Layout`), so a frame costs 15 bytes and
-//! its held span ends where the next frame starts.
+//! and two codes in buckets (see `Layout`), the whole frame's and its inner
+//! window's, so a frame costs 28 bytes and its held span ends where the
+//! next frame starts.
 
 use rkyv::{Archive, Deserialize, Serialize};
 
@@ -128,6 +129,9 @@ pub struct IndexData {
     /// `CODE_BYTES` per frame; all zero for a flat frame, which is not
     /// stored in any bucket.
     pub codes: Vec<u8>,
+    /// `CODE_BYTES` per frame: the code of the frame's inner window (see
+    /// `descriptor::inner_area`), all zero when that is flat.
+    pub inner: Vec<u8>,
     /// Milliseconds from the previous frame of the same video (or from the
     /// video's start for its first frame) to this frame.
     pub deltas: Vec<u16>,

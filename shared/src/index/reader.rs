@@ -6,7 +6,6 @@
 
 use super::header::{HEADER_LEN, Header, Sections};
 use super::layout::{ENTRY_BYTES, Layout};
-use super::legacy;
 use super::model::{ArchivedAnime, ArchivedFailure, ArchivedMeta, ArchivedVideo, IndexData};
 use crate::descriptor::FrameCode;
 use crate::error::IndexError;
@@ -22,9 +21,14 @@ pub struct Index {
     header: Header,
     layout: Layout,
     sections: Sections,
-    /// The metadata of an older format, upgraded to this one's archive;
-    /// `None` when the mapped archive is already current.
-    upgraded: Option<rkyv::util::AlignedVec>,
+}
+
+/// Which of the two bucketed code tables: the whole frames' or their inner
+/// windows' (see `descriptor::frame_descriptors`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codes {
+    Whole,
+    Inner,
 }
 
 impl Index {
@@ -49,21 +53,14 @@ impl Index {
                 format!("trailing bytes: {why}")
             }));
         }
-        let meta = &map[sections.meta.clone()];
-        let invalid = |e: rkyv::rancor::Error| bad(format!("metadata does not validate: {e}"));
-        let upgraded = match header.version {
-            legacy::VERSION => Some(legacy::upgrade(meta).map_err(invalid)?),
-            _ => None,
-        };
-        rkyv::access::<ArchivedMeta, rkyv::rancor::Error>(upgraded.as_deref().unwrap_or(meta))
-            .map_err(invalid)?;
+        rkyv::access::<ArchivedMeta, rkyv::rancor::Error>(&map[sections.meta.clone()])
+            .map_err(|e| bad(format!("metadata does not validate: {e}")))?;
         let index = Index {
             path: path.to_path_buf(),
             map,
             header,
             layout,
             sections,
-            upgraded,
         };
         index.check_structure()?;
         Ok(index)
@@ -98,25 +95,29 @@ impl Index {
         if next != h.frame_count {
             return bad("videos do not cover the frame columns".into());
         }
-        let table_end = self.bucket_start(self.layout.buckets());
-        if self.bucket_start(0) != 0 || table_end != h.stored || h.stored > h.frame_count {
-            return bad("bucket table does not cover the entries".into());
+        for (codes, stored) in [(Codes::Whole, h.stored), (Codes::Inner, h.inner_stored)] {
+            let table_end = self.bucket_start(codes, self.layout.buckets());
+            if self.bucket_start(codes, 0) != 0 || table_end != stored || stored > h.frame_count {
+                return bad("bucket table does not cover the entries".into());
+            }
         }
         Ok(())
     }
 
     fn check_buckets(&self) -> Result<(), IndexError> {
         let bad = |why: &str| Err(IndexError::corrupt(&self.path, why));
-        let mut seen = vec![false; self.frame_count() as usize];
-        for key in 0..self.layout.buckets() {
-            if self.bucket_start(key) > self.bucket_start(key + 1) {
-                return bad("bucket table is not in order");
-            }
-            for entry in self.bucket(key as u32).iter() {
-                let frame = self.layout.frame_of(entry) as usize;
-                match seen.get_mut(frame) {
-                    Some(s) if !*s => *s = true,
-                    _ => return bad("an entry points outside the frames or twice to one"),
+        for codes in [Codes::Whole, Codes::Inner] {
+            let mut seen = vec![false; self.frame_count() as usize];
+            for key in 0..self.layout.buckets() {
+                if self.bucket_start(codes, key) > self.bucket_start(codes, key + 1) {
+                    return bad("bucket table is not in order");
+                }
+                for entry in self.codes_bucket(codes, key as u32).iter() {
+                    let frame = self.layout.frame_of(entry) as usize;
+                    match seen.get_mut(frame) {
+                        Some(s) if !*s => *s = true,
+                        _ => return bad("an entry points outside the frames or twice to one"),
+                    }
                 }
             }
         }
@@ -136,12 +137,9 @@ impl Index {
     }
 
     fn meta(&self) -> &ArchivedMeta {
-        let bytes = match &self.upgraded {
-            Some(upgraded) => upgraded.as_slice(),
-            None => &self.map[self.sections.meta.clone()],
-        };
+        let bytes = &self.map[self.sections.meta.clone()];
         // SAFETY: validated with `rkyv::access` in `open`; the map is
-        // read-only and never changes (see `open`), nor does `upgraded`.
+        // read-only and never changes (see `open`).
         unsafe { rkyv::access_unchecked::<ArchivedMeta>(bytes) }
     }
 
@@ -172,27 +170,60 @@ impl Index {
         self.map.len() as u64
     }
 
-    /// Where bucket `key` starts, in entries.
-    fn bucket_start(&self, key: usize) -> u64 {
-        let at = self.sections.table.start + 4 * key;
+    /// Entries in the inner windows' buckets (see `Header::inner_stored`).
+    pub fn inner_stored_count(&self) -> u64 {
+        self.header.inner_stored
+    }
+
+    /// A table's bucket table and entries, and how many entries it has.
+    fn table(&self, codes: Codes) -> (&Range<usize>, &Range<usize>, u64) {
+        match codes {
+            Codes::Whole => (
+                &self.sections.table,
+                &self.sections.entries,
+                self.header.stored,
+            ),
+            Codes::Inner => (
+                &self.sections.inner_table,
+                &self.sections.inner_entries,
+                self.header.inner_stored,
+            ),
+        }
+    }
+
+    /// Where bucket `key` of a table starts, in entries.
+    fn bucket_start(&self, codes: Codes, key: usize) -> u64 {
+        let at = self.table(codes).0.start + 4 * key;
         u32::from_le_bytes(self.map[at..at + 4].try_into().expect("4 bytes")) as u64
     }
 
-    /// Entries in bucket `key`, as `range` of positions in the entries.
+    /// Entries in bucket `key` of the whole frames' codes, as a range of
+    /// positions in the entries.
     pub fn bucket_range(&self, key: u32) -> Range<u64> {
+        self.codes_bucket_range(Codes::Whole, key)
+    }
+
+    /// The entries of bucket `key` of the whole frames' codes.
+    pub fn bucket(&self, key: u32) -> Bucket<'_> {
+        self.codes_bucket(Codes::Whole, key)
+    }
+
+    /// Entries in bucket `key` of a table, as a range of positions.
+    pub fn codes_bucket_range(&self, codes: Codes, key: u32) -> Range<u64> {
         let (start, end) = (
-            self.bucket_start(key as usize),
-            self.bucket_start(key as usize + 1),
+            self.bucket_start(codes, key as usize),
+            self.bucket_start(codes, key as usize + 1),
         );
-        let end = end.min(self.header.stored);
+        let end = end.min(self.table(codes).2);
         start.min(end)..end
     }
 
-    /// The entries of bucket `key`.
-    pub fn bucket(&self, key: u32) -> Bucket<'_> {
-        let range = self.bucket_range(key);
-        let from = self.sections.entries.start + range.start as usize * ENTRY_BYTES;
-        let to = self.sections.entries.start + range.end as usize * ENTRY_BYTES;
+    /// The entries of bucket `key` of a table.
+    pub fn codes_bucket(&self, codes: Codes, key: u32) -> Bucket<'_> {
+        let range = self.codes_bucket_range(codes, key);
+        let entries = self.table(codes).1.start;
+        let from = entries + range.start as usize * ENTRY_BYTES;
+        let to = entries + range.end as usize * ENTRY_BYTES;
         Bucket {
             bytes: &self.map[from..to + super::layout::ENTRY_PADDING],
             len: (range.end - range.start) as usize,
@@ -240,9 +271,18 @@ impl Index {
     /// Every frame's code in frame order, flat frames as zero: what a
     /// rebuild copies for videos it does not decode again. Reads every entry.
     pub fn codes_in_frame_order(&self) -> Vec<FrameCode> {
+        self.table_in_frame_order(Codes::Whole)
+    }
+
+    /// Every frame's inner-window code in frame order, flat ones as zero.
+    pub fn inner_codes_in_frame_order(&self) -> Vec<FrameCode> {
+        self.table_in_frame_order(Codes::Inner)
+    }
+
+    fn table_in_frame_order(&self, table: Codes) -> Vec<FrameCode> {
         let mut codes = vec![FrameCode::default(); self.frame_count() as usize];
         for key in 0..self.layout.buckets() as u32 {
-            for entry in self.bucket(key).iter() {
+            for entry in self.codes_bucket(table, key).iter() {
                 let rest = entry & self.layout.rest_mask();
                 if let Some(c) = codes.get_mut(self.layout.frame_of(entry) as usize) {
                     *c = self.layout.code(key, rest);
@@ -256,6 +296,7 @@ impl Index {
     /// index into another. Reads every entry.
     pub fn to_data(&self) -> IndexData {
         let codes = self.codes_in_frame_order();
+        let inner = self.inner_codes_in_frame_order();
         IndexData {
             anime: self.anime().iter().map(ArchivedAnime::to_owned).collect(),
             videos: self.videos().iter().map(ArchivedVideo::to_owned).collect(),
@@ -265,6 +306,7 @@ impl Index {
                 .map(ArchivedFailure::to_owned)
                 .collect(),
             codes: codes.iter().flat_map(|c| c.to_bytes()).collect(),
+            inner: inner.iter().flat_map(|c| c.to_bytes()).collect(),
             deltas: (0..self.videos().len())
                 .flat_map(|v| self.deltas(v))
                 .collect(),

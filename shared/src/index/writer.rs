@@ -12,6 +12,18 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A kept frame as the builder takes it: its two codes (zero when flat)
+/// and its start time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeptFrame {
+    /// The whole frame's code (see `descriptor::frame_descriptor`).
+    pub code: FrameCode,
+    /// The inner window's code (see `descriptor::inner_area`).
+    pub inner: FrameCode,
+    /// Start time in milliseconds.
+    pub ms: u32,
+}
+
 /// Collects anime and videos, frame columns appended in video order.
 #[derive(Default)]
 pub struct IndexBuilder {
@@ -29,43 +41,60 @@ impl IndexBuilder {
         (self.data.anime.len() - 1) as u32
     }
 
-    /// Adds a video whose kept frames are `(code, start time in ms)`, in
-    /// time order. Gaps longer than a delta can hold repeat the frame.
-    pub fn add_video(&mut self, video: Video, frames: &[(FrameCode, u32)]) {
+    /// Adds a video whose kept frames are in time order. Gaps longer than
+    /// a delta can hold repeat the frame.
+    pub fn add_video(&mut self, video: Video, frames: &[KeptFrame]) {
         let first = self.frame_count();
         let mut previous = 0u32;
-        for &(code, time) in frames {
-            let time = time.max(previous);
+        for frame in frames {
+            let time = frame.ms.max(previous);
             while time - previous > u16::MAX as u32 {
                 // The picture on screen goes on; before the first frame,
                 // nothing is (a zero code matches nothing).
-                let repeat: [u8; CODE_BYTES] = if self.frame_count() > first {
-                    let last = self.data.codes.len() - CODE_BYTES;
-                    self.data.codes[last..].try_into().expect("code")
+                let repeat = if self.frame_count() > first {
+                    let last = self.frame_count() as usize - 1;
+                    (
+                        self.code_at(&self.data.codes, last),
+                        self.code_at(&self.data.inner, last),
+                    )
                 } else {
-                    [0; CODE_BYTES]
+                    Default::default()
                 };
-                self.push(&repeat, u16::MAX);
+                self.push(repeat, u16::MAX);
                 previous += u16::MAX as u32;
             }
-            self.push(&code.to_bytes(), (time - previous) as u16);
+            self.push((frame.code, frame.inner), (time - previous) as u16);
             previous = time;
         }
         self.finish_video(video, first);
     }
 
-    /// Adds a video with frame columns copied verbatim from another index.
-    pub fn add_video_columns(&mut self, video: Video, codes: &[FrameCode], deltas: &[u16]) {
+    /// Adds a video with frame columns copied verbatim from another index:
+    /// whole-frame codes, inner-window codes and time deltas, one per frame.
+    pub fn add_video_columns(
+        &mut self,
+        video: Video,
+        codes: &[FrameCode],
+        inner: &[FrameCode],
+        deltas: &[u16],
+    ) {
+        debug_assert!(codes.len() == deltas.len() && inner.len() == deltas.len());
         let first = self.frame_count();
-        for code in codes {
+        for (code, inner) in codes.iter().zip(inner) {
             self.data.codes.extend_from_slice(&code.to_bytes());
+            self.data.inner.extend_from_slice(&inner.to_bytes());
         }
         self.data.deltas.extend_from_slice(deltas);
         self.finish_video(video, first);
     }
 
-    fn push(&mut self, code: &[u8; CODE_BYTES], delta: u16) {
-        self.data.codes.extend_from_slice(code);
+    fn code_at(&self, column: &[u8], frame: usize) -> FrameCode {
+        FrameCode::from_bytes(&column[frame * CODE_BYTES..])
+    }
+
+    fn push(&mut self, (code, inner): (FrameCode, FrameCode), delta: u16) {
+        self.data.codes.extend_from_slice(&code.to_bytes());
+        self.data.inner.extend_from_slice(&inner.to_bytes());
         self.data.deltas.push(delta);
     }
 
@@ -132,24 +161,15 @@ fn write_current(
     };
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&meta)
         .map_err(|e| IndexError::corrupt(path, format!("cannot serialise: {e}")))?;
-    write_with_meta(
-        path,
-        data,
-        &meta,
-        FORMAT_VERSION,
-        part,
-        tool_version,
-        built_at,
-    )
+    write_with_meta(path, data, &meta, part, tool_version, built_at)
 }
 
-/// Writes `data`'s frames beside an already serialised metadata archive of
-/// format `version`, as the share `part` names if any.
-pub(super) fn write_with_meta(
+/// Writes `data`'s frames beside its serialised metadata archive, as the
+/// share `part` names if any.
+fn write_with_meta(
     path: &Path,
     data: &IndexData,
     meta: &[u8],
-    version: u32,
     part: Option<Part>,
     tool_version: &str,
     built_at: i64,
@@ -157,10 +177,26 @@ pub(super) fn write_with_meta(
     let frames = data.deltas.len() as u64;
     let layout = Layout::for_frames(frames);
     let deltas: Vec<u8> = data.deltas.iter().flat_map(|d| d.to_le_bytes()).collect();
+    if data.codes.len() != data.deltas.len() * CODE_BYTES
+        || data.inner.len() != data.deltas.len() * CODE_BYTES
+    {
+        return Err(IndexError::corrupt(
+            path,
+            "frame columns of different lengths",
+        ));
+    }
     let (table, entries) = bucket(&data.codes, layout);
-    let sections = [meta, &deltas, &table, &entries];
+    let (inner_table, inner_entries) = bucket(&data.inner, layout);
+    let sections = [
+        meta,
+        &deltas,
+        &table,
+        &entries,
+        &inner_table,
+        &inner_entries,
+    ];
     let mut header = Header {
-        version,
+        version: FORMAT_VERSION,
         anime_count: count(data.anime.len(), "anime")?,
         video_count: count(data.videos.len(), "videos")?,
         frame_count: frames,
@@ -169,7 +205,8 @@ pub(super) fn write_with_meta(
         key_bits: layout.key_bits(),
         body_crc: 0,
         meta_len: meta.len() as u64,
-        stored: ((entries.len() - ENTRY_PADDING) / ENTRY_BYTES) as u64,
+        stored: stored(&entries),
+        inner_stored: stored(&inner_entries),
         part,
     };
     let body = with_padding(&sections);
@@ -184,6 +221,11 @@ pub(super) fn write_with_meta(
         let _ = fs::remove_file(&tmp);
     }
     result.map(|()| header)
+}
+
+/// Entries in a packed, padded entries section.
+fn stored(entries: &[u8]) -> u64 {
+    ((entries.len() - ENTRY_PADDING) / ENTRY_BYTES) as u64
 }
 
 /// Sorts the frames that are not flat into buckets by key, each bucket in

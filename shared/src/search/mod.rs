@@ -4,8 +4,10 @@
 //! repeat across episodes (openings, endings) into one answer, and turn
 //! distances into a calibrated similarity.
 
+mod inner;
 mod probe;
 
+pub use inner::{INNER_PENALTY, MAX_INNER_DISTANCE, search_inner};
 pub use probe::{Budget, Probe};
 
 use crate::descriptor::{BITS, FrameCode};
@@ -59,6 +61,24 @@ pub struct Candidate {
     pub similarity: f32,
     /// The code of the best frame, to recognise the same shot elsewhere.
     pub code: FrameCode,
+}
+
+/// Whether an answer is sure enough that the inner windows are not
+/// searched: within `SURE_OF_WHOLE` bits, tie-free. A merely confident
+/// answer is not: a crop's whole-frame probes come within 16-18 bits of
+/// some frame by chance where its inner window finds its own within 5.
+pub fn is_sure(c: &Candidate) -> bool {
+    c.similarity >= similarity(SURE_OF_WHOLE)
+}
+
+/// See `is_sure`.
+const SURE_OF_WHOLE: u32 = 12;
+
+/// Both searches' hits in one list, nearest first, a frame once.
+pub fn merge(mut a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    a.extend(b);
+    shrink(&mut a);
+    a
 }
 
 /// Maps a Hamming distance to [0, 1]; 0.9 at `CONFIDENT_DISTANCE`.

@@ -149,3 +149,39 @@ proptest! {
         prop_assert_eq!(fast[0].distance, exact[0].distance);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Both codes of every frame come back in frame order, the inner
+    /// windows' in their own table (a flat one, zero, is not stored).
+    #[test]
+    fn index_round_trips_both_codes(
+        frames in prop::collection::vec((code(), code(), any::<bool>()), 0..300),
+    ) {
+        use shared::index::{IndexBuilder, KeptFrame, write_atomically};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        let kept: Vec<KeptFrame> = frames
+            .iter()
+            .enumerate()
+            .map(|(i, &(code, inner, flat))| KeptFrame {
+                code,
+                inner: if flat { FrameCode::default() } else { inner },
+                ms: i as u32 * 100,
+            })
+            .collect();
+        let mut builder = IndexBuilder::new();
+        let a = builder.add_anime(anime(1, "A"));
+        builder.add_video(video("A/1.mkv", a, 1), &kept);
+        write_atomically(&path, &builder.finish(), "test", 1).unwrap();
+        let index = Index::open(&path).unwrap();
+        index.verify().unwrap();
+        let whole: Vec<FrameCode> = kept.iter().map(|k| k.code).collect();
+        let inner: Vec<FrameCode> = kept.iter().map(|k| k.inner).collect();
+        prop_assert_eq!(index.codes_in_frame_order(), whole);
+        prop_assert_eq!(index.inner_codes_in_frame_order(), inner.clone());
+        let stored = inner.iter().filter(|c| **c != FrameCode::default()).count();
+        prop_assert_eq!(index.inner_stored_count(), stored as u64);
+    }
+}

@@ -100,3 +100,66 @@ fn a_photographed_screen_trusts_its_light_slope_bits_least() {
     }
     assert!(firm_elsewhere, "a frame's own probes keep their strengths");
 }
+
+/// A cut of 5-20 % from each side: the whole-frame probes miss the frame,
+/// the guesses at its inner window find it, and the search answers with it.
+#[test]
+fn a_crop_of_up_to_20_percent_a_side_is_found_by_its_inner_window() {
+    use shared::descriptor::frame_descriptors;
+    use shared::index::{Anime, IndexBuilder, KeptFrame, Video, write_atomically};
+    use shared::query::{QueryOptions, inner_probes, search_gray};
+    let seeds = 1..=12u64;
+    let mut builder = IndexBuilder::new();
+    let anime = builder.add_anime(Anime::new(1, "A", "A"));
+    let kept: Vec<KeptFrame> = seeds
+        .clone()
+        .map(|seed| {
+            let (whole, inner) = frame_descriptors(&Gray::from_rgb(&frame(seed)));
+            KeptFrame {
+                code: whole.code,
+                inner: inner.code,
+                ms: seed as u32 * 10_000,
+            }
+        })
+        .collect();
+    let video = Video {
+        path: "A/1.mkv".into(),
+        anime,
+        episode: Some(1),
+        duration_ms: 200_000,
+        size: 0,
+        mtime_ns: 0,
+        first_frame: 0,
+        frame_count: 0,
+    };
+    builder.add_video(video, &kept);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.bin");
+    write_atomically(&path, &builder.finish(), "test", 1).unwrap();
+    let index = shared::Index::open(&path).unwrap();
+    let (mut whole_missed, mut right) = (0, 0);
+    for (seed, k) in seeds.zip(&kept) {
+        let shot = Class::Crop15.apply(&frame(seed), &mut Rng::new(seed + 100));
+        let gray = Gray::from_rgb(&shot);
+        let whole = probes(&gray, true)
+            .iter()
+            .map(|p| p.code.distance(k.code))
+            .min();
+        whole_missed += usize::from(whole.is_none_or(|d| d > 12));
+        let inner = inner_probes(&gray)
+            .iter()
+            .map(|p| p.code.distance(k.inner))
+            .min();
+        assert!(
+            inner.is_some_and(|d| d <= 8),
+            "seed {seed}: nearest guess {inner:?}"
+        );
+        let hits = search_gray(&index, &gray, &QueryOptions::default());
+        right += usize::from(hits.first().is_some_and(|h| h.at == k.ms as f64 / 1000.0));
+    }
+    assert!(
+        whole_missed >= 6,
+        "only {whole_missed} crops beyond the whole-frame probes"
+    );
+    assert_eq!(right, 12);
+}

@@ -11,7 +11,7 @@ pub use picture::{FRAME_SIZE, frame, frame_code, picture};
 
 use crate::Result;
 use shared::FrameCode;
-use shared::index::{Anime, IndexBuilder, Video, write_atomically};
+use shared::index::{Anime, IndexBuilder, KeptFrame, Video, write_atomically};
 use std::path::Path;
 
 /// The tool version a synthetic index says built it.
@@ -20,7 +20,20 @@ pub const TOOL_VERSION: &str = "test-1";
 pub const BUILT_AT: i64 = 1_700_000_000;
 
 /// A video of a synthetic index and its kept frames: (code, start time in ms), in time order.
+/// Synthetic frames have whole-frame codes only: no inner-window code (see [`kept`]).
 pub type VideoFrames = (Video, Vec<(FrameCode, u32)>);
+
+/// The frames as the index builder takes them, without inner-window codes (stored as flat).
+pub fn kept(frames: &[(FrameCode, u32)]) -> Vec<KeptFrame> {
+    frames
+        .iter()
+        .map(|&(code, ms)| KeptFrame {
+            code,
+            inner: FrameCode::default(),
+            ms,
+        })
+        .collect()
+}
 
 /// Anime `id` titled `title` in a folder of that name, without AniList id, synonyms or adult
 /// flag; set other fields with `Anime { is_adult: true, ..anime(1, "A") }`.
@@ -57,7 +70,7 @@ pub fn write_part(
         builder.add_anime(a.clone());
     }
     for (video, frames) in videos {
-        builder.add_video(video.clone(), frames);
+        builder.add_video(video.clone(), &kept(frames));
     }
     shared::index::write_part_atomically(path, &builder.finish(), part, TOOL_VERSION, BUILT_AT)?;
     Ok(())
@@ -69,7 +82,7 @@ pub fn write_index(path: &Path, anime: &[Anime], videos: &[VideoFrames]) -> Resu
         builder.add_anime(a.clone());
     }
     for (video, frames) in videos {
-        builder.add_video(video.clone(), frames);
+        builder.add_video(video.clone(), &kept(frames));
     }
     write_atomically(path, &builder.finish(), TOOL_VERSION, BUILT_AT)?;
     Ok(())
