@@ -19,7 +19,7 @@ pub const STEP: f32 = 0.03;
 /// The smallest and largest share of a frame's side a cut keeps: at most
 /// 20 % is cut from each side (then the inner window is still whole) and
 /// at least 5 % from one side (less is the whole-frame search's).
-const KEPT: (f32, f32) = (0.6, 0.95);
+const KEPT: (f32, f32) = (0.6, 0.9);
 /// The frame's shape the guesses assume (width / height).
 const FRAME_ASPECT: f32 = 16.0 / 9.0;
 
