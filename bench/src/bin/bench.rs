@@ -266,7 +266,7 @@ Command: `just bench --seconds {seconds}` ({date}, {machine}).\n\n\
 | `ffmpeg -threads {threads} -i EP -f null -` on the same file | {ft:.2} s | |\n\
 | ratio indexer / ffmpeg | **{ratio:.2}** | <= 1.3 |\n\
 | kept frames | {frames} | |\n\
-| index bytes per kept frame, everything included | **{bpf:.2}** | <= 16 |\n\
+| index bytes per kept frame, everything included | **{bpf:.2}** | <= 32 |\n\
 | indexer peak resident memory | {rss:.0} MiB | |\n\
 | 1920x1080 JPEG screenshot: decode, p50 / p99 | {d50:.1} / {d99:.1} ms | |\n\
 | border cut, up to 64 hashes (dark-bar, chrome, framed, band and inset areas, a photographed screen; crops; mirror), search, grouping: p50 / p99 ({qf} frames) | {s50:.2} / {s99:.2} ms | |\n\

@@ -40,6 +40,10 @@ struct Args {
     /// share of the window's width.
     #[arg(long)]
     inner: Option<f32>,
+    /// Also print each screenshot's nearest inner-window hits (their own
+    /// distances, a right frame marked *) and where the first right one is.
+    #[arg(long)]
+    inner_hits: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -87,7 +91,7 @@ fn main() -> anyhow::Result<()> {
             &right_codes(&index, &inner_codes, q),
         );
         line += &format!(" Inner={inner}");
-        if std::env::var_os("INNER_HITS").is_some() {
+        if args.inner_hits {
             let want = right_codes(&index, &inner_codes, q);
             let hits =
                 shared::search::search_inner(&index, &shared::query::inner_probes(&gray), None);
@@ -273,9 +277,6 @@ fn print_shift(dir: &std::path::Path, set: &QuerySet) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The middle 60 % of a frame each way: what any crop of 5-20 % a side keeps.
-const INNER: f32 = 0.2;
-
 /// For `crop15` cuts of the clean screenshots: the distance from the inner
 /// window's code to the nearest of a grid of guesses at where that window
 /// lies in the cut (its scale, then its left and top edge, each stepped by
@@ -299,10 +300,7 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
         let bytes = std::fs::read(dir.join(&q.image))?;
         let img = decode_image(&bytes, &DecodeLimits::default())?;
         let frame = Gray::from_rgb(&img);
-        let want = describe(
-            &frame,
-            content_rect(&frame, Bars::Dark).shrunk(INNER, INNER, INNER, INNER),
-        );
+        let want = describe(&frame, shared::descriptor::inner_area(&frame));
         if !want.is_flat() {
             inner.push((img, want.code));
         }
@@ -313,7 +311,8 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
             let cut = testkit::distort::Class::Crop15
                 .apply(img, &mut testkit::rng::Rng::new(1000 * n as u64 + seed));
             let g = Gray::from_rgb(&cut);
-            let guesses = inner_guesses(&g, step);
+            let content = content_rect(&g, Bars::Dark);
+            let guesses = shared::query::inner_guesses(content, step);
             let sat = shared::descriptor::SummedArea::new(&g);
             let descs: Vec<_> = guesses.iter().map(|r| sat.describe(*r)).collect();
             let codes: Vec<FrameCode> = descs.iter().map(|d| d.code).collect();
@@ -352,17 +351,20 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
         "{:.1} ms a cut for its guesses' codes",
         started.elapsed().as_secs_f64() * 1000.0 / probes.len().max(1) as f64
     );
+    let but_weakest = |f: usize| format!("nearest with the key equal but its {f} weakest bits");
     for (what, v) in [
-        ("nearest guess", &mut best),
-        ("nearest with the key equal", &mut keyed),
-        ("nearest other frame's inner window", &mut wrong),
-        ("guesses", &mut probes),
+        ("nearest guess".to_string(), &mut best),
+        ("nearest with the key equal".to_string(), &mut keyed),
+        ("nearest other frame's inner window".to_string(), &mut wrong),
+        ("guesses".to_string(), &mut probes),
     ]
     .into_iter()
     .chain(
         flipped
             .iter_mut()
-            .map(|v| ("nearest with the key equal but the weakest bits", v)),
+            .enumerate()
+            .skip(1)
+            .map(|(f, v)| (but_weakest(f), v)),
     ) {
         v.sort_unstable();
         let share = |b: u32| v.iter().filter(|&&d| d <= b).count() as f64 * 100.0 / v.len() as f64;
@@ -377,38 +379,4 @@ fn print_inner(dir: &std::path::Path, set: &QuerySet, step: f32) -> anyhow::Resu
         );
     }
     Ok(())
-}
-
-/// Where the inner window of a 16:9 frame may lie in a cut of it that
-/// keeps 60-90 % of each side: scales in steps of `step`, and left and top
-/// edges in steps of `step` of the window's size.
-fn inner_guesses(g: &Gray, step: f32) -> Vec<shared::borders::Rect> {
-    let (w, h) = (g.width as f32, g.height as f32);
-    let mut out = Vec::new();
-    // The share of the frame's width the cut keeps, widest first.
-    let mut kept = 0.9f32;
-    while kept >= 0.6 - 1e-3 {
-        let ww = w * (1.0 - 2.0 * INNER) / kept;
-        // The frame's height the cut's height stands for, as a 16:9 frame.
-        let frame_h = w / kept * 9.0 / 16.0;
-        let wh = frame_h * (1.0 - 2.0 * INNER);
-        if wh <= h * 1.02 && frame_h * 0.6 <= h * 1.02 {
-            let mut x0 = 0f32;
-            while x0 + ww <= w + 1e-3 {
-                let mut y0 = 0f32;
-                while y0 + wh <= h + 1e-3 {
-                    out.push(shared::borders::Rect {
-                        x0,
-                        y0,
-                        x1: x0 + ww,
-                        y1: (y0 + wh).min(h),
-                    });
-                    y0 += step * wh;
-                }
-                x0 += step * ww;
-            }
-        }
-        kept /= 1.0 + step;
-    }
-    out
 }
