@@ -17,8 +17,9 @@ use crate::search::Probe;
 /// nine crops in ten (`diagnose --inner 0.03`, docs/ACCURACY.md).
 pub const STEP: f32 = 0.03;
 /// The smallest and largest share of a frame's side a cut keeps: at most
-/// 20 % is cut from each side (then the inner window is still whole) and
-/// at least 5 % from one side (less is the whole-frame search's).
+/// 20 % is cut from each side (then the inner window is still whole), and
+/// 10 % or more in all (5 % a side; crops of up to 4 % a side are the
+/// whole-frame search's).
 const KEPT: (f32, f32) = (0.6, 0.9);
 /// The frame's shape the guesses assume (width / height).
 const FRAME_ASPECT: f32 = 16.0 / 9.0;

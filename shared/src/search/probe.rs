@@ -163,7 +163,7 @@ impl<'a> Planner<'a> {
 const POPPED_PER_VISIT: usize = 8;
 
 /// Costs are compared as integers: strength squared, in thousandths.
-pub(super) fn scaled(cost: f32) -> u32 {
+fn scaled(cost: f32) -> u32 {
     (cost * 1000.0).min(u32::MAX as f32) as u32
 }
 
@@ -172,7 +172,7 @@ pub(super) fn scaled(cost: f32) -> u32 {
 /// grow with it) plus `Budget::per_flip`, a set the sum of its bits. Sets
 /// are generated lazily by the shift/expand rule over the bits sorted by
 /// cost, which yields every set exactly once in order of total cost.
-pub(super) struct FlipSets {
+struct FlipSets {
     /// Key bits, cheapest first, with their costs.
     bits: Vec<(u32, u32)>,
     /// Pending sets: total cost, set over positions in `bits`, last position.
@@ -182,7 +182,7 @@ pub(super) struct FlipSets {
 }
 
 impl FlipSets {
-    pub(super) fn new(probe: &Probe, layout: Layout, per_flip: f32) -> FlipSets {
+    fn new(probe: &Probe, layout: Layout, per_flip: f32) -> FlipSets {
         let mut bits: Vec<(u32, u32)> = (0..layout.key_bits())
             .map(|b| {
                 let s = probe.strength[b as usize];
@@ -201,7 +201,7 @@ impl FlipSets {
         }
     }
 
-    pub(super) fn peek(&self) -> Option<u32> {
+    fn peek(&self) -> Option<u32> {
         if self.own_pending {
             return Some(0);
         }
@@ -209,7 +209,7 @@ impl FlipSets {
     }
 
     /// The next set, as the mask of key bits to flip.
-    pub(super) fn next(&mut self) -> Option<u32> {
+    fn next(&mut self) -> Option<u32> {
         if self.own_pending {
             self.own_pending = false;
             return Some(0);
