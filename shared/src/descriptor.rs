@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 mod frame;
 mod summed;
 
-pub use frame::{INNER, MARGIN, described_area, frame_descriptor, frame_descriptors, inner_area};
+pub use frame::{INNER, MARGIN, described_area, frame_descriptor, inner_area, inner_descriptor};
 pub use summed::SummedArea;
 
 /// Number of bits in a code.

@@ -5,7 +5,7 @@
 use super::{BuildError, BuildOptions};
 use crate::library::{Library, VideoFile};
 use crate::progress::Progress;
-use shared::index::{FORMAT_VERSION, Failure, Index, IndexData};
+use shared::index::{Failure, Index, IndexData};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -121,13 +121,10 @@ pub(crate) fn too_many_gone(gone: usize, indexed: usize) -> bool {
 
 /// True when anime, video or failure records differ from the old index,
 /// e.g. after an edited `anime.json` or a failed file that was removed,
-/// even though no video was decoded, or when the old index is of an older
-/// format.
+/// even though no video was decoded. (An index of an older format does
+/// not open, so it is never `old`.)
 pub(super) fn metadata_differs(old: Option<&Index>, new: &IndexData) -> bool {
     let Some(old) = old else { return true };
-    if old.header().version != FORMAT_VERSION {
-        return true;
-    }
     let same_anime = old
         .anime()
         .iter()

@@ -15,7 +15,7 @@ use ffmpeg_next as ffmpeg;
 use keep::Hashed;
 use pixels::WorkImages;
 use shared::Gray;
-use shared::descriptor::frame_descriptors;
+use shared::descriptor::{frame_descriptor, inner_descriptor};
 use shared::index::KeptFrame;
 use std::path::Path;
 
@@ -199,12 +199,11 @@ impl Hasher {
     }
 
     fn keep_or_drop(&mut self, gray: &Gray, time: f64) {
-        let (whole, inner) = frame_descriptors(gray);
-        let frame = Hashed::of(&whole);
+        let frame = Hashed::of(&frame_descriptor(gray));
         if keep::keeps(frame, self.last_kept) {
             self.out.frames.push(KeptFrame {
                 code: frame.code,
-                inner: Hashed::of(&inner).code,
+                inner: Hashed::of(&inner_descriptor(gray)).code,
                 ms: (time * 1000.0).round() as u32,
             });
             self.last_kept = Some(frame);

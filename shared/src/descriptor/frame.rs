@@ -33,12 +33,8 @@ pub fn frame_descriptor(img: &Gray) -> Descriptor {
     describe(img, described_area(img))
 }
 
-/// The two descriptors a frame is indexed under: the whole frame's (see
-/// `frame_descriptor`) and its inner window's (see `inner_area`).
-pub fn frame_descriptors(img: &Gray) -> (Descriptor, Descriptor) {
-    let content = borders::content_rect(img, Bars::Dark);
-    (
-        describe(img, content.shrunk(MARGIN, MARGIN, MARGIN, MARGIN)),
-        describe(img, content.shrunk(INNER, INNER, INNER, INNER)),
-    )
+/// The descriptor of a frame's inner window (see `inner_area`), its
+/// second code in the index; the indexer hashes it for kept frames only.
+pub fn inner_descriptor(img: &Gray) -> Descriptor {
+    describe(img, inner_area(img))
 }

@@ -24,7 +24,7 @@ pub struct Index {
 }
 
 /// Which of the two bucketed code tables: the whole frames' or their inner
-/// windows' (see `descriptor::frame_descriptors`).
+/// windows' (see `descriptor::inner_descriptor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Codes {
     Whole,

@@ -7,8 +7,7 @@
 //! spent, so a bucket that a whole library's dark cards share does not
 //! take a query's time.
 
-use super::{Hit, MAX_HITS, shrink};
-use crate::descriptor::FrameCode;
+use super::{Hit, locate, scan_bucket, shrink};
 use crate::index::{Codes, Index, Layout};
 use crate::search::Probe;
 
@@ -44,6 +43,7 @@ pub fn search_inner(
     let layout = index.layout();
     let mut compares = 0u64;
     let mut hits = Vec::new();
+    let mut limit = MAX_INNER_DISTANCE;
     for pass in 0..PASSES {
         let mut visits = plan(guesses, layout, pass);
         visits.sort_unstable();
@@ -59,19 +59,29 @@ pub fn search_inner(
             if compares > MAX_COMPARES {
                 break;
             }
-            let codes: Vec<FrameCode> = group
+            let key = group[0].0;
+            let near: Vec<(u128, u32)> = group
                 .iter()
                 .map(|&(_, g)| guesses[g as usize].code)
+                .map(|c| (layout.rest(c), (layout.key(c) ^ key).count_ones()))
                 .collect();
-            scan(index, group[0].0, &codes, keep_video, &mut hits);
+            scan_bucket(
+                index,
+                Codes::Inner,
+                key,
+                &near,
+                &mut limit,
+                keep_video,
+                &mut hits,
+            );
         }
         shrink(&mut hits);
         if hits.first().is_some_and(|h| h.distance <= SURE_DISTANCE) {
             break;
         }
     }
+    locate(index, &mut hits);
     for h in &mut hits {
-        h.video = index.video_of_frame(h.frame);
         h.distance += INNER_PENALTY;
     }
     hits
@@ -117,54 +127,10 @@ fn two_weakest(strength: &[f32]) -> [usize; 2] {
     [a, b]
 }
 
-/// Compares every entry of inner bucket `key` with `codes`, keeping those
-/// within `MAX_INNER_DISTANCE` of the nearest.
-fn scan(
-    index: &Index,
-    key: u32,
-    codes: &[FrameCode],
-    keep_video: Option<&dyn Fn(usize) -> bool>,
-    hits: &mut Vec<Hit>,
-) {
-    let layout = index.layout();
-    let mask = layout.rest_mask();
-    let near: Vec<(u128, u32)> = codes
-        .iter()
-        .map(|c| (layout.rest(*c), (layout.key(*c) ^ key).count_ones()))
-        .collect();
-    for entry in index.codes_bucket(Codes::Inner, key).iter() {
-        let distance = near
-            .iter()
-            .map(|&(rest, d)| d + ((entry ^ rest) & mask).count_ones())
-            .min()
-            .unwrap_or(u32::MAX);
-        if distance > MAX_INNER_DISTANCE {
-            continue;
-        }
-        let frame = layout.frame_of(entry);
-        if frame >= index.frame_count() {
-            continue; // a corrupt entry; `verify` reports it
-        }
-        if let Some(keep) = keep_video
-            && !keep(index.video_of_frame(frame))
-        {
-            continue;
-        }
-        hits.push(Hit {
-            video: usize::MAX, // filled in by `search_inner`
-            frame,
-            distance,
-            code: layout.code(key, entry & mask),
-        });
-        if hits.len() >= 2 * MAX_HITS {
-            shrink(hits);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::descriptor::FrameCode;
 
     #[test]
     fn the_two_weakest_bits_are_found_in_order() {

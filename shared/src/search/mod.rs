@@ -11,7 +11,7 @@ pub use inner::{INNER_PENALTY, MAX_INNER_DISTANCE, search_inner};
 pub use probe::{Budget, Probe};
 
 use crate::descriptor::{BITS, FrameCode};
-use crate::index::Index;
+use crate::index::{Codes, Index};
 use std::collections::HashMap;
 
 /// Hits farther than this are never candidates.
@@ -163,7 +163,6 @@ fn scan_buckets(
     let probes = &probes[..probes.len().min(MAX_PROBES)];
     let keys: Vec<u32> = probes.iter().map(|p| layout.key(p.code)).collect();
     let rests: Vec<u128> = probes.iter().map(|p| layout.rest(p.code)).collect();
-    let mask = layout.rest_mask();
     let mut hits = Vec::new();
     let mut near: Vec<(u128, u32)> = Vec::with_capacity(probes.len());
     for (key, wanted) in plan {
@@ -171,44 +170,70 @@ fn scan_buckets(
         for p in (0..probes.len()).filter(|p| wanted >> p & 1 == 1) {
             near.push((rests[p], (keys[p] ^ key).count_ones()));
         }
-        for entry in index.bucket(key).iter() {
-            let distance = near
-                .iter()
-                .map(|&(rest, d)| d + ((entry ^ rest) & mask).count_ones())
-                .min()
-                .unwrap_or(BITS);
-            if distance > limit {
-                continue;
-            }
-            let frame = layout.frame_of(entry);
-            if frame >= index.frame_count() {
-                continue; // a corrupt entry; `verify` reports it
-            }
-            let video = match keep_video {
-                Some(keep) => {
-                    let video = index.video_of_frame(frame);
-                    if !keep(video) {
-                        continue;
-                    }
-                    video
-                }
-                None => usize::MAX, // see `locate`
-            };
-            let code = layout.code(key, entry & mask);
-            hits.push(Hit {
-                video,
-                frame,
-                distance,
-                code,
-            });
-            if hits.len() >= 2 * MAX_HITS {
-                shrink(&mut hits);
-                limit = limit_of(&hits);
-            }
-        }
+        scan_bucket(
+            index,
+            Codes::Whole,
+            key,
+            &near,
+            &mut limit,
+            keep_video,
+            &mut hits,
+        );
     }
     shrink(&mut hits);
     hits
+}
+
+/// Compares every entry of bucket `key` of a table with the wanted codes
+/// `near` (each as the code bits an entry stores and its key's distance
+/// from `key`) and adds those within `limit` of the nearest to `hits`.
+/// Whenever `hits` grows to twice `MAX_HITS` it is shrunk, and `limit`
+/// lowered to the farthest hit kept.
+fn scan_bucket(
+    index: &Index,
+    codes: Codes,
+    key: u32,
+    near: &[(u128, u32)],
+    limit: &mut u32,
+    keep_video: Option<&dyn Fn(usize) -> bool>,
+    hits: &mut Vec<Hit>,
+) {
+    let layout = index.layout();
+    let mask = layout.rest_mask();
+    for entry in index.codes_bucket(codes, key).iter() {
+        let distance = near
+            .iter()
+            .map(|&(rest, d)| d + ((entry ^ rest) & mask).count_ones())
+            .min()
+            .unwrap_or(BITS);
+        if distance > *limit {
+            continue;
+        }
+        let frame = layout.frame_of(entry);
+        if frame >= index.frame_count() {
+            continue; // a corrupt entry; `verify` reports it
+        }
+        let video = match keep_video {
+            Some(keep) => {
+                let video = index.video_of_frame(frame);
+                if !keep(video) {
+                    continue;
+                }
+                video
+            }
+            None => usize::MAX, // see `locate`
+        };
+        hits.push(Hit {
+            video,
+            frame,
+            distance,
+            code: layout.code(key, entry & mask),
+        });
+        if hits.len() >= 2 * MAX_HITS {
+            shrink(hits);
+            *limit = (*limit).min(limit_of(hits));
+        }
+    }
 }
 
 /// The farthest hit still worth keeping, given the (shrunk) hits so far.

@@ -105,7 +105,7 @@ fn a_photographed_screen_trusts_its_light_slope_bits_least() {
 /// the guesses at its inner window find it, and the search answers with it.
 #[test]
 fn a_crop_of_up_to_20_percent_a_side_is_found_by_its_inner_window() {
-    use shared::descriptor::frame_descriptors;
+    use shared::descriptor::inner_descriptor;
     use shared::index::{Anime, IndexBuilder, KeptFrame, Video, write_atomically};
     use shared::query::{QueryOptions, inner_probes, search_gray};
     let seeds = 1..=12u64;
@@ -114,10 +114,10 @@ fn a_crop_of_up_to_20_percent_a_side_is_found_by_its_inner_window() {
     let kept: Vec<KeptFrame> = seeds
         .clone()
         .map(|seed| {
-            let (whole, inner) = frame_descriptors(&Gray::from_rgb(&frame(seed)));
+            let gray = Gray::from_rgb(&frame(seed));
             KeptFrame {
-                code: whole.code,
-                inner: inner.code,
+                code: frame_descriptor(&gray).code,
+                inner: inner_descriptor(&gray).code,
                 ms: seed as u32 * 10_000,
             }
         })
