@@ -60,8 +60,9 @@ bench-scale *ARGS:
     cargo run --release -p bench --bin scale -- --write docs/BENCHMARKS.md {{ARGS}}
 
 # The release server under HTTP load on a 10^6-frame index: searches/s and
-# latency of 720p and 1080p JPEG uploads against the same searches made
-# in-process, start-up, memory; rewrites its section of docs/BENCHMARKS.md.
+# latency of 720p and 1080p JPEG uploads (and a 1080p one of footage not
+# in the library) against the same searches made in-process, start-up,
+# memory; rewrites its section of docs/BENCHMARKS.md.
 # `--frames 1e7`, `--seconds 60` and `--connections 8` change the run.
 # One build of both, so that reqwest is built once with the features of both.
 bench-server *ARGS:

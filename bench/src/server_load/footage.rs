@@ -1,8 +1,10 @@
-//! What the server benchmark searches: a format-3 index holding the decoded
-//! frames of one generated 1920x1080 episode among synthetic distractors
-//! (see `synth`), and 1280x720 and 1920x1080 JPEG screenshots of that
-//! episode whose answers are checked before they are measured. The
-//! footage and the indexes are kept in the work folder for later runs.
+//! What the server benchmark searches: an index holding the decoded frames
+//! of one generated 1920x1080 episode among synthetic distractors (see
+//! `synth`), 1280x720 and 1920x1080 JPEG screenshots of that episode whose
+//! answers are checked before they are measured, and a 1920x1080 one of
+//! an episode that is not indexed (the costliest search: no whole-frame
+//! answer, so the inner-window guesses are searched too). The footage and
+//! the indexes are kept in the work folder for later runs.
 
 use crate::fixtures::{build_index, generate_library, one_episode_library, render_episode};
 use crate::synth::{self, Pool};
@@ -23,6 +25,13 @@ pub const EPISODE_FILE: &str = "Bench Anime - 01 [1080p].mp4";
 const CUT_AT: [f64; 5] = [0.5, 0.3, 0.7, 0.4, 0.6];
 /// Screenshot sizes, smallest first.
 const SIZES: [(u32, u32); 2] = [(1280, 720), (1920, 1080)];
+/// The episode no index holds, and its length.
+const STRANGER_FILE: &str = "episode-stranger-1080p.mp4";
+const STRANGER_SECONDS: f64 = 10.0;
+/// Answers at this similarity or above are confident (0.9 at
+/// `search::CONFIDENT_DISTANCE`): a screenshot of footage not in the
+/// library must get none.
+const CONFIDENT: f64 = 0.9;
 
 /// The index the server is started on.
 pub struct Footage {
@@ -42,6 +51,8 @@ pub struct Shot {
     pub filename: String,
     /// Seconds into the episode.
     pub time: f64,
+    /// The episode is indexed (else no answer may be confident).
+    pub in_library: bool,
 }
 
 /// Where an answer says a screenshot comes from: the fields of a search
@@ -51,6 +62,7 @@ pub struct Answer {
     pub filename: String,
     pub from: f64,
     pub to: f64,
+    pub similarity: f64,
 }
 
 impl From<&SearchHit> for Answer {
@@ -59,6 +71,7 @@ impl From<&SearchHit> for Answer {
             filename: hit.filename.clone(),
             from: hit.from,
             to: hit.to,
+            similarity: hit.similarity,
         }
     }
 }
@@ -69,6 +82,17 @@ impl Shot {
     pub fn is_answered_by(&self, answer: &Answer) -> bool {
         answer.filename == self.filename
             && (answer.from - 1.0..=answer.to + 1.0).contains(&self.time)
+    }
+
+    /// `answers` (a search's, best first) are right for this screenshot:
+    /// the first is its frame, or, for footage not in the library, none
+    /// is confident.
+    pub fn is_answered_rightly(&self, answers: &[Answer]) -> bool {
+        if self.in_library {
+            answers.first().is_some_and(|a| self.is_answered_by(a))
+        } else {
+            answers.iter().all(|a| a.similarity < CONFIDENT)
+        }
     }
 }
 
@@ -90,11 +114,13 @@ pub fn prepare(work: &Path, frames: u64, seed: u64) -> anyhow::Result<Footage> {
         write_atomically(&index, &data, "bench", 0)?;
     }
     let opened = Index::open(&index)?;
+    let mut shots = screenshots(&episode, &opened, work)?;
+    shots.push(stranger(work, seed, &opened)?);
     Ok(Footage {
         frames: opened.frame_count(),
         real_frames: real.frame_count(),
         file_bytes: opened.file_len(),
-        shots: screenshots(&episode, &opened, work)?,
+        shots,
         index,
     })
 }
@@ -150,6 +176,22 @@ fn screenshots(episode: &Path, index: &Index, work: &Path) -> anyhow::Result<Vec
     anyhow::bail!("no screenshot of {} finds its own frame", episode.display())
 }
 
+/// A 1920x1080 JPEG of an episode no index holds, checked to get no
+/// confident answer.
+fn stranger(work: &Path, seed: u64, index: &Index) -> anyhow::Result<Shot> {
+    let dir = work.join("stranger");
+    let episode = dir.join(STRANGER_FILE);
+    render_episode(&episode, (7, seed ^ 0x5eed), STRANGER_SECONDS, (1920, 1080))?;
+    let mut shot = cut(&episode, STRANGER_SECONDS / 2.0, (1920, 1080), &dir)?;
+    shot.filename = STRANGER_FILE.into();
+    shot.in_library = false;
+    anyhow::ensure!(
+        finds_itself(&shot, index),
+        "a screenshot of footage not in the library gets a confident answer"
+    );
+    Ok(shot)
+}
+
 /// A JPEG of the episode at `time`, scaled to `size`.
 pub fn cut(episode: &Path, time: f64, size: (u32, u32), work: &Path) -> anyhow::Result<Shot> {
     let out = work.join(format!("screenshot-{}p.jpg", size.1));
@@ -166,15 +208,18 @@ pub fn cut(episode: &Path, time: f64, size: (u32, u32), work: &Path) -> anyhow::
         jpeg: std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?,
         filename: EPISODE_FILE.into(),
         time,
+        in_library: true,
     })
 }
 
+/// The in-process search answers `shot` rightly (see `is_answered_rightly`).
 fn finds_itself(shot: &Shot, index: &Index) -> bool {
     let Ok(gray) = decode_gray(&shot.jpeg, &DecodeLimits::default()) else {
         return false;
     };
     let hits = search_gray(index, &gray, &QueryOptions::default());
-    hits.first().is_some_and(|h| shot.is_answered_by(&h.into()))
+    let answers: Vec<Answer> = hits.iter().map(Answer::from).collect();
+    shot.is_answered_rightly(&answers)
 }
 
 #[cfg(test)]
@@ -188,15 +233,40 @@ mod tests {
             jpeg: vec![],
             filename: "Ep 01.mp4".into(),
             time: 30.0,
+            in_library: true,
         };
         let answer = |filename: &str, from, to| Answer {
             filename: filename.into(),
             from,
             to,
+            similarity: 0.95,
         };
         assert!(shot.is_answered_by(&answer("Ep 01.mp4", 29.5, 30.2)));
         assert!(shot.is_answered_by(&answer("Ep 01.mp4", 30.9, 31.5)));
         assert!(!shot.is_answered_by(&answer("Ep 01.mp4", 31.1, 32.0)));
         assert!(!shot.is_answered_by(&answer("Ep 02.mp4", 29.5, 30.2)));
+        assert!(shot.is_answered_rightly(&[answer("Ep 01.mp4", 29.5, 30.2)]));
+        assert!(!shot.is_answered_rightly(&[answer("Ep 02.mp4", 29.5, 30.2)]));
+        assert!(!shot.is_answered_rightly(&[]));
+    }
+
+    #[test]
+    fn footage_not_in_the_library_is_answered_rightly_by_no_confident_answer() {
+        let shot = Shot {
+            size: (1920, 1080),
+            jpeg: vec![],
+            filename: "stranger.mp4".into(),
+            time: 5.0,
+            in_library: false,
+        };
+        let answer = |similarity| Answer {
+            filename: "Ep 01.mp4".into(),
+            from: 1.0,
+            to: 2.0,
+            similarity,
+        };
+        assert!(shot.is_answered_rightly(&[]));
+        assert!(shot.is_answered_rightly(&[answer(0.88), answer(0.8)]));
+        assert!(!shot.is_answered_rightly(&[answer(0.91)]));
     }
 }

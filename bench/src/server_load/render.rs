@@ -1,6 +1,6 @@
 //! The "Server" section of docs/BENCHMARKS.md, from one run's report.
 
-use super::{LoadOptions, Report, Row};
+use super::{LoadOptions, Report, Row, label};
 use crate::report::{machine, markers, today};
 
 /// The Markdown section, between its markers.
@@ -21,9 +21,8 @@ pub fn render(report: &Report, opts: &LoadOptions, command: &str) -> String {
     );
     for row in &report.rows {
         s += &format!(
-            "| after the {}x{} load | {} |\n",
-            row.size.0,
-            row.size.1,
+            "| after the {} load | {} |\n",
+            label(row.size, row.in_library),
             mib(row.rss_after_kb)
         );
     }
@@ -38,13 +37,16 @@ pressure.\n";
 fn intro(report: &Report, opts: &LoadOptions, command: &str) -> String {
     format!(
         "Command: `{command}` ({date}, {machine}; load average {load} when it started{busy}). \
-The release `server` on a format-3 index of {frames} frames ({mb:.1} MB: the {real} \
+The release `server` on a format-{format} index of {frames} frames ({mb:.1} MB: the {real} \
 decoded frames of a generated 1920x1080 episode, then synthetic distractors, see \
 `bench/src/synth.rs`), guest quota off, a fresh database. \
 HTTP: {conn} connections from a load generator on the same cores, each sending the \
-next multipart upload of the same JPEG screenshot of the episode as soon as the \
-previous answer arrived, for {secs} s per size; the server's first answer to each \
-screenshot was checked to name its own frame. Latency includes the wait for one of \
+next multipart upload of the same JPEG screenshot as soon as the previous answer \
+arrived, for {secs} s per screenshot; the server's first answer to each screenshot \
+was checked: it names the screenshot's own frame, or, for the screenshot of an \
+episode that is not indexed, no answer is confident. That one is the costliest \
+search: with no whole-frame answer within 12 bits, the guesses at its frame's \
+inner window are hashed and searched too. Latency includes the wait for one of \
 the server's search slots (one per core). \
 In-process: the same JPEG decoded and searched (`decode_gray` and `search_gray`, \
 what the server runs per search) on {threads} threads, as many as the server's search \
@@ -52,6 +54,7 @@ slots, for {secs} s. HTTP / in-process is the ratio of their searches per second
 HTTP, the multipart form, the quota check and the search log transaction cost, and \
 the load generator's own share of the cores.",
         date = today(),
+        format = shared::index::FORMAT_VERSION,
         machine = machine(),
         load = report.load_average,
         busy = if busy(&report.load_average) {
@@ -80,9 +83,14 @@ fn busy(load_average: &str) -> bool {
 fn load_row(row: &Row) -> String {
     let (h, p) = (&row.http, &row.in_process);
     format!(
-        "| {w}x{ht} JPEG, {kb:.0} KB | {hr:.1} | {h50:.1} / {h90:.1} / {h99:.1} ms | {fail} | {pr:.1} | {p50:.1} / {p99:.1} ms | {ratio:.2} |\n",
+        "| {w}x{ht} JPEG, {kb:.0} KB{stranger} | {hr:.1} | {h50:.1} / {h90:.1} / {h99:.1} ms | {fail} | {pr:.1} | {p50:.1} / {p99:.1} ms | {ratio:.2} |\n",
         w = row.size.0,
         ht = row.size.1,
+        stranger = if row.in_library {
+            ""
+        } else {
+            ", not in the library"
+        },
         kb = row.jpeg_bytes as f64 / 1000.0,
         hr = h.per_second(),
         h50 = h.ms_at(50.0),
