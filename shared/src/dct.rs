@@ -27,35 +27,21 @@ fn basis() -> &'static [[f32; LANES]; N] {
     })
 }
 
-/// The horizontal low frequencies of one row of a block, in `LANES`
-/// lanes (those from `K` on stay zero).
-pub type RowFrequencies = [f32; LANES];
-
 /// Low-frequency DCT coefficients of a 32x32 block (row-major input):
 /// `out[v][u]`, `u` the horizontal and `v` the vertical frequency, both < K.
+/// Both passes add whole rows of `LANES` frequencies at a time, a loop the
+/// compiler vectorises.
 pub fn low_frequencies(block: &[f32; N * N]) -> [[f32; K]; K] {
-    let rows: [RowFrequencies; N] = std::array::from_fn(|y| row_frequencies(&block[y * N..][..N]));
-    column_frequencies(&rows)
-}
-
-/// The first pass of `low_frequencies`: a row of `N` samples' horizontal
-/// frequencies. Blocks that share a row share this. Adds whole rows of
-/// `LANES` frequencies at a time, a loop the compiler vectorises.
-pub fn row_frequencies(row: &[f32]) -> RowFrequencies {
     let b = basis();
-    let mut out = [0f32; LANES];
-    for (x, &p) in row[..N].iter().enumerate() {
-        add_scaled(&mut out, &b[x], p);
+    // Rows first: for every row y, its horizontal frequencies.
+    let mut rows = [[0f32; LANES]; N];
+    for (y, out) in rows.iter_mut().enumerate() {
+        for (x, &p) in block[y * N..(y + 1) * N].iter().enumerate() {
+            add_scaled(out, &b[x], p);
+        }
     }
-    out
-}
-
-/// The second pass of `low_frequencies`: the vertical frequencies of `N`
-/// rows' horizontal ones.
-pub fn column_frequencies(rows: &[RowFrequencies]) -> [[f32; K]; K] {
-    let b = basis();
     let mut cols = [[0f32; LANES]; K];
-    for (y, row) in rows[..N].iter().enumerate() {
+    for (y, row) in rows.iter().enumerate() {
         for (v, out) in cols.iter_mut().enumerate() {
             add_scaled(out, row, b[y][v]);
         }

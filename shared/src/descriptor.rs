@@ -139,11 +139,7 @@ pub fn describe(img: &Gray, rect: Rect) -> Descriptor {
 
 /// Hashes a 32x32 thumbnail.
 fn describe_block(block: &[f32; N * N]) -> Descriptor {
-    describe_frequencies(&dct::low_frequencies(block))
-}
-
-/// Hashes a thumbnail's low DCT frequencies (see `dct::low_frequencies`).
-fn describe_frequencies(coeffs: &[[f32; K]; K]) -> Descriptor {
+    let coeffs = dct::low_frequencies(block);
     let mut code = FrameCode::default();
     let mut total = 0f32;
     let mut strength = [0f32; STRENGTH_BITS];
@@ -230,11 +226,11 @@ fn axis_weights(start: f32, end: f32, len: u32) -> Vec<Span> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
     /// A smooth test picture with detail at every scale of a code.
-    pub(crate) fn picture(w: u32, h: u32) -> Gray {
+    pub(super) fn picture(w: u32, h: u32) -> Gray {
         let pixels = (0..h)
             .flat_map(|y| {
                 (0..w).map(move |x| {

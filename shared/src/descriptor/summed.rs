@@ -3,9 +3,9 @@
 //! fractional edges included, whatever its size. A screenshot that shows
 //! an unknown part of a frame is hashed over many guessed windows.
 
-use super::{Descriptor, describe_block, describe_frequencies};
+use super::{Descriptor, describe_block};
 use crate::borders::Rect;
-use crate::dct::{self, N, RowFrequencies};
+use crate::dct::N;
 use crate::gray::Gray;
 
 /// Running sums of a picture's pixels: `sums[y][x]` is the sum over the
@@ -42,84 +42,38 @@ impl SummedArea {
     /// The `rect` part area-averaged down to a 32x32 block, as
     /// `descriptor::thumbnail` makes it (to float rounding).
     pub fn thumbnail(&self, rect: Rect) -> [f32; N * N] {
-        let cell = (rect.width() / N as f32, rect.height() / N as f32);
-        let cells = self.cells((rect.x0, rect.y0), cell, N, N);
-        cells.try_into().expect("N x N cells")
-    }
-
-    /// The descriptors of every `N` x `N` block of a grid of cells (see
-    /// `cells`): `(cols - N + 1) * (rows - N + 1)` of them, by left edge,
-    /// then top edge. They are those of `describe` on each block's
-    /// rectangle (to float rounding), at a fraction of the cost: each cell
-    /// is averaged once, and blocks with the same columns share their rows'
-    /// horizontal frequencies.
-    pub fn describe_blocks(
-        &self,
-        origin: (f32, f32),
-        cell: (f32, f32),
-        cols: usize,
-        rows: usize,
-    ) -> Vec<Descriptor> {
-        if cols < N || rows < N {
-            return Vec::new();
-        }
-        let grid = self.cells(origin, cell, cols, rows);
-        let mut out = Vec::with_capacity((cols - N + 1) * (rows - N + 1));
-        let mut freqs: Vec<RowFrequencies> = vec![[0.0; _]; rows];
-        for x in 0..=cols - N {
-            for (y, f) in freqs.iter_mut().enumerate() {
-                *f = dct::row_frequencies(&grid[y * cols + x..][..N]);
-            }
-            for y in 0..=rows - N {
-                out.push(describe_frequencies(&dct::column_frequencies(
-                    &freqs[y..y + N],
-                )));
-            }
-        }
-        out
-    }
-
-    /// Area averages of a grid of `cols` x `rows` equal cells of size
-    /// `cell`, its top left corner at `origin`, row by row.
-    pub fn cells(
-        &self,
-        origin: (f32, f32),
-        cell: (f32, f32),
-        cols: usize,
-        rows: usize,
-    ) -> Vec<f32> {
         let (w, h) = (self.width as f32, self.height as f32);
-        let xs: Vec<f32> = (0..=cols)
-            .map(|i| (origin.0 + i as f32 * cell.0).clamp(0.0, w))
-            .collect();
-        let ys: Vec<f32> = (0..=rows)
-            .map(|i| (origin.1 + i as f32 * cell.1).clamp(0.0, h))
-            .collect();
-        let sx: Vec<(usize, f64)> = xs.iter().map(|&x| split(x, self.width)).collect();
-        let mut below: Vec<f64> = sx
-            .iter()
-            .map(|&x| self.integral(x, split(ys[0], self.height)))
-            .collect();
-        let mut above = vec![0f64; cols + 1];
-        let mut out = Vec::with_capacity(cols * rows);
-        for v in 0..rows {
-            std::mem::swap(&mut above, &mut below);
-            let y = split(ys[v + 1], self.height);
-            for (c, &x) in below.iter_mut().zip(&sx) {
+        let xs: [f32; N + 1] = std::array::from_fn(|i| {
+            (rect.x0 + i as f32 * (rect.x1 - rect.x0) / N as f32).clamp(0.0, w)
+        });
+        let ys: [f32; N + 1] = std::array::from_fn(|i| {
+            (rect.y0 + i as f32 * (rect.y1 - rect.y0) / N as f32).clamp(0.0, h)
+        });
+        let (sx, sy) = (
+            xs.map(|x| split(x, self.width)),
+            ys.map(|y| split(y, self.height)),
+        );
+        let mut corners = [[0f64; N + 1]; N + 1];
+        for (row, &y) in corners.iter_mut().zip(&sy) {
+            for (c, &x) in row.iter_mut().zip(&sx) {
                 *c = self.integral(x, y);
             }
+        }
+        let mut block = [0f32; N * N];
+        for v in 0..N {
             let cell_h = (ys[v + 1] - ys[v]) as f64;
-            for u in 0..cols {
+            for u in 0..N {
                 let area = (xs[u + 1] - xs[u]) as f64 * cell_h;
-                out.push(if area > 1e-6 {
-                    let sum = below[u + 1] - above[u + 1] - below[u] + above[u];
+                block[v * N + u] = if area > 1e-6 {
+                    let sum = corners[v + 1][u + 1] - corners[v][u + 1] - corners[v + 1][u]
+                        + corners[v][u];
                     (sum / area) as f32
                 } else {
                     self.pixel(xs[u], ys[v])
-                });
+                };
             }
         }
-        out
+        block
     }
 
     /// The integral of the picture over `[0, x] x [0, y]` (each given
@@ -200,32 +154,6 @@ mod tests {
             assert!(worst < 0.01, "{r:?}: cells differ by {worst}");
             assert_eq!(describe(&img, r).code, sat.describe(r).code, "{r:?}");
         }
-    }
-
-    #[test]
-    fn the_blocks_of_a_grid_are_described_as_their_rects_are() {
-        let img = picture(320, 180);
-        let sat = SummedArea::new(&img);
-        let (origin, cell) = ((7.3f32, 4.1f32), (6.6f32, 3.7f32));
-        let blocks = sat.describe_blocks(origin, cell, N + 3, N + 2);
-        assert_eq!(blocks.len(), 4 * 3);
-        let side = N as f32;
-        for (i, got) in blocks.iter().enumerate() {
-            let (x, y) = ((i / 3) as f32, (i % 3) as f32);
-            let r = Rect {
-                x0: origin.0 + x * cell.0,
-                y0: origin.1 + y * cell.1,
-                x1: origin.0 + (x + side) * cell.0,
-                y1: origin.1 + (y + side) * cell.1,
-            };
-            let want = sat.describe(r);
-            assert_eq!(got.code, want.code, "block {i}");
-            assert!(
-                (got.energy - want.energy).abs() < 1e-3 * want.energy,
-                "block {i}"
-            );
-        }
-        assert!(sat.describe_blocks(origin, cell, N - 1, N).is_empty());
     }
 
     #[test]

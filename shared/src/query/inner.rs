@@ -5,24 +5,17 @@
 //! unknown scale and place. The guesses step through both: the share of
 //! the frame's width the screenshot kept, then the window's left and top
 //! edge, each step `STEP` of the window's size, the frame taken to be
-//! 16:9. The guesses of one scale are hashed together from one grid of
-//! cells (`SummedArea::describe_blocks`).
+//! 16:9. Each guess is hashed from one summed-area table.
 
 use crate::borders::{self, Bars, Rect};
-use crate::dct::N;
 use crate::descriptor::{INNER, SummedArea};
 use crate::gray::Gray;
 use crate::search::Probe;
 
-/// A guess's step, as a share of the window's size: one cell of its 32x32
-/// thumbnail, so that neighbouring guesses share their cells (see
-/// `SummedArea::describe_blocks`). The code of a window moved by 3 % of
-/// its width is within 8 bits of the window's code for nine crops in ten
-/// (`diagnose --inner 0.03`, docs/ACCURACY.md).
-pub const STEP: f32 = 1.0 / N as f32;
-/// The step of the share of the frame's width a cut kept, 3 %: steps of
-/// 2.5 % answered `just eval`'s crops the same, with more guesses.
-const SCALE_STEP: f32 = 0.03;
+/// A guess's step, as a share of the window's size: the code of a window
+/// moved by 3 % of its width is within 8 bits of the window's code for
+/// nine crops in ten (`diagnose --inner 0.03`, docs/ACCURACY.md).
+pub const STEP: f32 = 0.03;
 /// The smallest and largest share of a frame's side a cut keeps: at most
 /// 20 % is cut from each side (then the inner window is still whole), and
 /// 10 % or more in all (5 % a side; crops of up to 4 % a side are the
@@ -33,17 +26,12 @@ const FRAME_ASPECT: f32 = 16.0 / 9.0;
 
 /// The guessed inner windows of a screenshot's video, hashed; flat ones are
 /// left out. The screenshot's dark bars are cut first, as a frame's are.
-/// The codes are those of `guesses(content, STEP)`, in that order.
 pub fn inner_probes(img: &Gray) -> Vec<Probe> {
     let content = borders::content_rect(img, Bars::Dark);
     let sat = SummedArea::new(img);
-    let n = N as f32;
-    placements(content, STEP)
+    guesses(content, STEP)
         .into_iter()
-        .flat_map(|p| {
-            let cell = (p.window.0 / n, p.window.1 / n);
-            sat.describe_blocks((p.x0, p.y0), cell, p.moves.0 + N, p.moves.1 + N)
-        })
+        .map(|r| sat.describe(r))
         .filter(|d| !d.is_flat())
         .map(|d| Probe::new(&d))
         .collect()
@@ -51,39 +39,9 @@ pub fn inner_probes(img: &Gray) -> Vec<Probe> {
 
 /// Where the inner window of a 16:9 frame may lie in `content`, a cut of
 /// that frame: for each share of the frame's width the cut kept (widest
-/// first, in steps of `SCALE_STEP`), every left and top edge in steps of
-/// `step` of the window's size.
+/// first, in steps of `step`), every left and top edge in steps of `step`
+/// of the window's size.
 pub fn guesses(content: Rect, step: f32) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for p in placements(content, step) {
-        let (ww, wh) = p.window;
-        for i in 0..=p.moves.0 {
-            for j in 0..=p.moves.1 {
-                let (x0, y0) = (p.x0 + i as f32 * step * ww, p.y0 + j as f32 * step * wh);
-                out.push(Rect {
-                    x0,
-                    y0,
-                    x1: x0 + ww,
-                    y1: y0 + wh,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The windows of one share of the frame's width kept: the first at
-/// (`x0`, `y0`), the others moved right and down by `step` of its size,
-/// up to `moves` times each way.
-struct Placement {
-    x0: f32,
-    y0: f32,
-    window: (f32, f32),
-    moves: (usize, usize),
-}
-
-/// One `Placement` for each share of the frame's width a cut may have kept.
-fn placements(content: Rect, step: f32) -> Vec<Placement> {
     let (w, h) = (content.width(), content.height());
     let mut out = Vec::new();
     let window = 1.0 - 2.0 * INNER;
@@ -95,28 +53,31 @@ fn placements(content: Rect, step: f32) -> Vec<Placement> {
         // The cut keeps between `KEPT.0` of the frame's height and all of it.
         let kept_h = h / frame_h;
         if (KEPT.0 - 0.02..=1.02).contains(&kept_h) && wh <= h * 1.02 {
-            out.push(Placement {
-                x0: content.x0,
-                y0: content.y0,
-                // A window up to 2 % taller than the cut is cut to it.
-                window: (ww, wh.min(h)),
-                moves: (moves(w - ww, step * ww), moves(h - wh, step * wh)),
-            });
+            for x0 in steps(w - ww, step * ww) {
+                for y0 in steps((h - wh).max(0.0), step * wh) {
+                    out.push(Rect {
+                        x0: content.x0 + x0,
+                        y0: content.y0 + y0,
+                        x1: content.x0 + x0 + ww,
+                        y1: content.y0 + (y0 + wh).min(h),
+                    });
+                }
+            }
         }
-        kept /= 1.0 + SCALE_STEP;
+        kept /= 1.0 + step;
     }
     out
 }
 
-/// How many moves of `step` fit in `span` (none if it is negative).
-fn moves(span: f32, step: f32) -> usize {
-    (span.max(0.0) / step + 1e-3).floor() as usize
+/// 0, `step`, 2 `step`, ... up to `span`.
+fn steps(span: f32, step: f32) -> impl Iterator<Item = f32> {
+    let n = (span.max(0.0) / step + 1e-3).floor() as usize;
+    (0..=n).map(move |i| i as f32 * step)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::descriptor::FrameCode;
 
     #[test]
     fn a_guess_lies_near_the_inner_window_of_any_crop() {
@@ -151,34 +112,5 @@ mod tests {
             assert!(best <= 0.03, "{l} {r} {t} {b}: nearest guess {best}");
             assert!(all.len() < 4_000, "{}", all.len());
         }
-    }
-
-    #[test]
-    fn the_probes_are_the_guesses_hashed_in_order() {
-        let img = crate::descriptor::tests::picture(300, 160);
-        let content = borders::content_rect(&img, Bars::Dark);
-        let sat = SummedArea::new(&img);
-        let want: Vec<FrameCode> = guesses(content, STEP)
-            .into_iter()
-            .map(|r| sat.describe(r))
-            .filter(|d| !d.is_flat())
-            .map(|d| d.code)
-            .collect();
-        let got: Vec<FrameCode> = inner_probes(&img).iter().map(|p| p.code).collect();
-        assert!(want.len() > 500, "{}", want.len());
-        assert_eq!(got.len(), want.len());
-        let differ: Vec<u32> = got
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| a.distance(*b))
-            .filter(|&d| d > 0)
-            .collect();
-        // Float rounding may flip the sign of a coefficient near zero.
-        assert!(
-            differ.len() * 100 <= want.len() && differ.iter().all(|&d| d <= 2),
-            "{} of {} differ: {differ:?}",
-            differ.len(),
-            want.len()
-        );
     }
 }
