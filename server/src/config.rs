@@ -91,6 +91,12 @@ pub struct Args {
     /// How often the index path is checked for a new file, in milliseconds.
     #[arg(long, env = "SERVER_INDEX_POLL_MS", default_value_t = 1000)]
     pub index_poll_ms: u64,
+    /// Do not read each loaded index ahead into memory (by default the
+    /// whole file is read into the page cache in the background, so that
+    /// the first searches after a reboot do not wait on the disk; turn it
+    /// off where the index does not fit in memory).
+    #[arg(long, env = "SERVER_NO_INDEX_PREFETCH")]
+    pub no_index_prefetch: bool,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "SERVER_WORKERS")]
     pub workers: Option<usize>,
@@ -144,6 +150,8 @@ pub struct Config {
     /// `None` when guest searches are unlimited.
     pub guest_daily_limit: Option<u32>,
     pub index_poll: Duration,
+    /// Read each loaded index ahead into the page cache.
+    pub index_prefetch: bool,
     pub workers: usize,
     pub body_timeout: Duration,
     pub body_memory_bytes: usize,
@@ -227,6 +235,7 @@ impl Config {
             allow_loopback_urls: a.allow_loopback_urls,
             guest_daily_limit: (!a.no_guest_quota).then_some(a.guest_daily_limit),
             index_poll: Duration::from_millis(a.index_poll_ms),
+            index_prefetch: !a.no_index_prefetch,
             workers,
             body_timeout: Duration::from_secs(a.body_timeout_secs),
             body_memory_bytes: (a.body_memory_mb * 1024 * 1024) as usize,

@@ -38,6 +38,8 @@ impl FileId {
 /// The current index (if any) and why the last load failed (if it did).
 pub struct IndexHolder {
     path: PathBuf,
+    /// Read each loaded file ahead into the page cache.
+    prefetch: bool,
     current: ArcSwapOption<Index>,
     seen: Mutex<Seen>,
     /// Index files loaded (the first included), for `/metrics`.
@@ -66,10 +68,12 @@ pub enum Reload {
 
 impl IndexHolder {
     /// Loads `path` if it is there; a missing or invalid file leaves the
-    /// holder empty, to be filled when a good file appears.
-    pub fn open(path: &Path) -> IndexHolder {
+    /// holder empty, to be filled when a good file appears. With
+    /// `prefetch`, every file loaded is read ahead (see `Index::prefetch`).
+    pub fn open(path: &Path, prefetch: bool) -> IndexHolder {
         let holder = IndexHolder {
             path: path.to_path_buf(),
+            prefetch,
             current: ArcSwapOption::empty(),
             seen: Mutex::new(Seen::default()),
             loads: Counter::default(),
@@ -137,7 +141,11 @@ impl IndexHolder {
                     built_at = crate::clock::iso8601(h.built_at * 1000),
                     "index loaded"
                 );
-                self.current.store(Some(Arc::new(index)));
+                let index = Arc::new(index);
+                if self.prefetch {
+                    prefetch(&index);
+                }
+                self.current.store(Some(index));
                 self.loads.inc();
                 seen.mapped = Some(file);
                 seen.problem = None;
@@ -209,6 +217,43 @@ impl IndexHolder {
             tracing::error!("cannot start the index watcher: {e}; the index will not be reloaded");
         }
         Watcher { tx }
+    }
+}
+
+/// Reads `index` once, in order, on a thread of its own, so that the
+/// kernel caches it before searches ask for its pages one by one (see
+/// `Index::read_ahead`). Stops early when the index is no longer used:
+/// the thread holds it only while it reads a chunk.
+fn prefetch(index: &Arc<Index>) {
+    const CHUNK: usize = 4 << 20;
+    let weak = Arc::downgrade(index);
+    let read_all = move || {
+        let started = std::time::Instant::now();
+        let mut buf = vec![0u8; CHUNK];
+        let mut offset = 0u64;
+        while let Some(index) = weak.upgrade() {
+            match index.read_ahead(offset, &mut buf) {
+                Ok(0) => {
+                    tracing::info!(
+                        mb = offset / 1_000_000,
+                        secs = format!("{:.1}", started.elapsed().as_secs_f64()),
+                        "index read into memory"
+                    );
+                    return;
+                }
+                Ok(n) => offset += n as u64,
+                Err(e) => {
+                    tracing::warn!("reading the index ahead into memory stopped: {e}");
+                    return;
+                }
+            }
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("index-prefetch".into())
+        .spawn(read_all);
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start reading the index ahead into memory: {e}");
     }
 }
 

@@ -84,7 +84,7 @@ impl AppState {
         let store = Store::open(&config.database, config.workers + 2)?;
         let secret = crate::store::load_or_create_secret(&store.get(), config.secret.as_deref())?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let index = Arc::new(IndexHolder::open(&config.index));
+        let index = Arc::new(IndexHolder::open(&config.index, config.index_prefetch));
         let previews = open_previews(config, &secret)?;
         let auth_limiter = accounts::RateLimiter::for_auth(clock.clone());
         let auth_limiter = limiter(&store, "auth", &secret, auth_limiter);

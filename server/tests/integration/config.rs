@@ -17,6 +17,7 @@ fn defaults_live_under_data() {
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(c.guest_daily_limit, Some(5));
     assert_eq!(c.index_poll.as_millis(), 1000);
+    assert!(c.index_prefetch, "indexes are read ahead by default");
     assert!(c.trust_proxy.is_empty() && !c.allow_loopback_urls && c.secret.is_none());
     assert!(c.trusted_origins.is_empty());
     assert_eq!(c.pbkdf2_iterations, 600_000, "OWASP 2023 floor");
@@ -111,6 +112,7 @@ fn reads_every_flag() {
         "--no-guest-quota",
         "--index-poll-ms",
         "250",
+        "--no-index-prefetch",
         "--workers",
         "3",
     ])
@@ -128,6 +130,7 @@ fn reads_every_flag() {
     let proxies: Vec<String> = c.trust_proxy.iter().map(|n| n.to_string()).collect();
     assert_eq!(proxies, ["10.0.0.0/8", "::1/128", "192.0.2.1/32"]);
     assert!(c.allow_loopback_urls);
+    assert!(!c.index_prefetch);
     assert_eq!(
         (c.guest_daily_limit, c.index_poll.as_millis(), c.workers),
         (None, 250, 3)

@@ -29,6 +29,8 @@ mod tracemoe;
 
 mod reload;
 
+mod prefetch;
+
 mod auth;
 
 mod apikeys;
