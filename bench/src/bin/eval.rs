@@ -257,17 +257,3 @@ fn similarity_lines(outcomes: &[Outcome]) -> String {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    /// The accuracy report in the repository ends with the notes a run
-    /// writes, so that `just eval` keeps what was written by hand there.
-    #[test]
-    fn the_recorded_report_ends_with_the_notes() {
-        let report = include_str!("../../../docs/ACCURACY.md");
-        assert!(
-            report.ends_with(&super::notes()),
-            "docs/ACCURACY.md and bench/eval-notes.md differ: edit the notes there, then run just eval"
-        );
-    }
-}
