@@ -69,7 +69,7 @@ pub enum Reload {
 impl IndexHolder {
     /// Loads `path` if it is there; a missing or invalid file leaves the
     /// holder empty, to be filled when a good file appears. With
-    /// `prefetch`, every file loaded is read ahead (see `Index::prefetch`).
+    /// `prefetch`, every file loaded is read ahead (see `prefetch`).
     pub fn open(path: &Path, prefetch: bool) -> IndexHolder {
         let holder = IndexHolder {
             path: path.to_path_buf(),

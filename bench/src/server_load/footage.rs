@@ -28,10 +28,6 @@ const SIZES: [(u32, u32); 2] = [(1280, 720), (1920, 1080)];
 /// The episode no index holds, and its length.
 const STRANGER_FILE: &str = "episode-stranger-1080p.mp4";
 const STRANGER_SECONDS: f64 = 10.0;
-/// Answers at this similarity or above are confident (0.9 at
-/// `search::CONFIDENT_DISTANCE`): a screenshot of footage not in the
-/// library must get none.
-const CONFIDENT: f64 = 0.9;
 
 /// The index the server is started on.
 pub struct Footage {
@@ -91,7 +87,7 @@ impl Shot {
         if self.in_library {
             answers.first().is_some_and(|a| self.is_answered_by(a))
         } else {
-            answers.iter().all(|a| a.similarity < CONFIDENT)
+            answers.iter().all(|a| a.similarity < confident())
         }
     }
 }
@@ -174,6 +170,13 @@ fn screenshots(episode: &Path, index: &Index, work: &Path) -> anyhow::Result<Vec
         eprintln!("bench-server: a screenshot at {time} s is not found; trying another time");
     }
     anyhow::bail!("no screenshot of {} finds its own frame", episode.display())
+}
+
+/// The similarity from which answers are confident (that of
+/// `search::CONFIDENT_DISTANCE`): a screenshot of footage not in the
+/// library must get none.
+fn confident() -> f64 {
+    shared::search::similarity(shared::search::CONFIDENT_DISTANCE as u32) as f64
 }
 
 /// A 1920x1080 JPEG of an episode no index holds, checked to get no

@@ -143,9 +143,16 @@ fn in_process(index: &Index, shot: &Shot, opts: &LoadOptions) -> anyhow::Result<
 
 /// A screenshot's name in the report and the progress lines.
 pub fn label((w, h): (u32, u32), in_library: bool) -> String {
-    match in_library {
-        true => format!("{w}x{h}"),
-        false => format!("{w}x{h}, not in the library"),
+    format!("{w}x{h}{}", stranger_mark(in_library))
+}
+
+/// What a screenshot's name ends with: nothing, or that its footage is not
+/// indexed.
+pub fn stranger_mark(in_library: bool) -> &'static str {
+    if in_library {
+        ""
+    } else {
+        ", not in the library"
     }
 }
 

@@ -1,6 +1,6 @@
 //! The "Server" section of docs/BENCHMARKS.md, from one run's report.
 
-use super::{LoadOptions, Report, Row, label};
+use super::{LoadOptions, Report, Row, label, stranger_mark};
 use crate::report::{machine, markers, today};
 
 /// The Markdown section, between its markers.
@@ -86,11 +86,7 @@ fn load_row(row: &Row) -> String {
         "| {w}x{ht} JPEG, {kb:.0} KB{stranger} | {hr:.1} | {h50:.1} / {h90:.1} / {h99:.1} ms | {fail} | {pr:.1} | {p50:.1} / {p99:.1} ms | {ratio:.2} |\n",
         w = row.size.0,
         ht = row.size.1,
-        stranger = if row.in_library {
-            ""
-        } else {
-            ", not in the library"
-        },
+        stranger = stranger_mark(row.in_library),
         kb = row.jpeg_bytes as f64 / 1000.0,
         hr = h.per_second(),
         h50 = h.ms_at(50.0),
